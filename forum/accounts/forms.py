@@ -1,0 +1,80 @@
+"""Forms for registering, logging in and managing one's account."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+
+from forum.accounts.service import DISPLAY_NAME_RE
+from forum.i18n import native_language_name
+
+EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """List the instance's content languages, each named in itself."""
+    return [(code, native_language_name(code)) for code in current_app.config["LANGUAGES"]]
+
+
+def _password_length(form, field) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(field.data or "") < minimum:
+        raise ValidationError(_l("Use at least %(n)s characters.", n=minimum))
+    if len(field.data) > 1024:
+        raise ValidationError(_l("That password is too long."))
+
+
+def _display_name(form, field) -> None:
+    name = " ".join((field.data or "").split())
+    maximum = current_app.config["DISPLAY_NAME_MAX_LENGTH"]
+    if not 3 <= len(name) <= maximum:
+        raise ValidationError(_l("Use between 3 and %(n)s characters.", n=maximum))
+    if not DISPLAY_NAME_RE.match(name):
+        raise ValidationError(_l("Use letters, digits, spaces and . _ - ' only."))
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), _display_name],
+                               description=_l("Shown with everything you write. "
+                                              "It does not need to be your real name."))
+    password = PasswordField(_l("Password"), validators=[DataRequired(), _password_length])
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[DataRequired(), EqualTo("password",
+                                        message=_l("The two passwords differ."))])
+    language = SelectField(_l("Your language"), validators=[DataRequired()],
+                           description=_l("You read everything in this language."))
+    email = EmailField(_l("E-mail (optional)"),
+                       validators=[Optional(), Regexp(EMAIL_RE, message=_l("That is not an e-mail address.")),
+                                   Length(max=254)],
+                       description=_l("Only to recover your account. Never shown, never shared."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+
+
+class LoginForm(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), _password_length])
+    confirm = PasswordField(_l("Repeat the new password"),
+                            validators=[DataRequired(), EqualTo("password",
+                                        message=_l("The two passwords differ."))])
+
+
+class SettingsForm(FlaskForm):
+    language = SelectField(_l("Your language"), validators=[DataRequired()])
+    email = EmailField(_l("E-mail (optional)"),
+                       validators=[Optional(), Regexp(EMAIL_RE, message=_l("That is not an e-mail address.")),
+                                   Length(max=254)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()

@@ -1,0 +1,146 @@
+"""Pages for registering, logging in and out, settings and profiles."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from forum.accounts import service
+from forum.accounts.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
+from forum.accounts.models import User
+from forum.comments.service import comments_by
+from forum.db import db
+from forum.extensions import limiter, login_manager
+from forum.machine_translation.reading import for_request
+from forum.proposals.forms import ConfirmForm
+from forum.proposals.models import Proposal
+
+bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(session_token: str) -> User | None:
+    return db.session.scalar(select(User).where(User.session_token == session_token,
+                                                User.deleted_at.is_(None)))
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    from forum.errors.handlers import error_response, wants_json
+
+    if wants_json():
+        return error_response(401)
+    flash(_("Please log in first."))
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths on this site: an open redirect would help phishing.
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not urlsplit(target).netloc and "\\" not in target:
+        return target
+    return url_for("proposals.index")
+
+
+def _start_session(user: User, remember: bool) -> None:
+    # A fresh session on login, so a session id planted before cannot be taken over.
+    session.clear()
+    login_user(user, remember=remember)
+    session.permanent = remember
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("proposals.index"))
+    form = RegisterForm()
+    if request.method == "GET":
+        from forum.i18n import reading_language
+        form.language.data = reading_language()
+    if form.validate_on_submit():
+        try:
+            user = service.register(form.display_name.data, form.password.data,
+                                    form.language.data, form.email.data)
+        except service.AccountError:
+            form.display_name.errors = [_("This name is taken. Please choose another.")]
+        else:
+            _start_session(user, remember=False)
+            flash(_("Welcome, %(name)s! You can now write proposals and comments.",
+                    name=user.display_name))
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per hour; 5 per minute", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("proposals.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.display_name.data, form.password.data)
+        if user is not None:
+            _start_session(user, remember=form.remember.data)
+            flash(_("You are logged in."))
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors = [_("That name and password do not match an account.")]
+    return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    if ConfirmForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You are logged out."))
+    return redirect(url_for("proposals.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, form.current_password.data, form.password.data)
+        except service.AccountError:
+            form.current_password.errors = [_("That is not your current password.")]
+        else:
+            _start_session(current_user._get_current_object(), remember=False)
+            flash(_("Your password is changed. Other devices are logged out."))
+            return redirect(url_for(".settings"))
+    return render_template("accounts/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(obj=current_user)
+    if form.validate_on_submit():
+        service.update_settings(current_user, form.language.data, form.email.data)
+        flash(_("Your settings are saved."))
+        return redirect(url_for(".settings"))
+    return render_template("accounts/settings.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/people/<int:user_id>")
+def profile(user_id: int):
+    person = db.get_or_404(User, user_id)
+    if person.deleted_at is not None:
+        abort(404)
+    page = request.args.get("page", 1, type=int) or 1
+    proposals = list(db.session.scalars(
+        select(Proposal).where(Proposal.author_id == person.id, Proposal.hidden_at.is_(None))
+        .order_by(Proposal.created_at.desc())))
+    comments = comments_by(person, page)
+    related = {c.proposal_id for c in comments.items} - {p.id for p in proposals}
+    others = list(db.session.scalars(select(Proposal).where(Proposal.id.in_(related)))) \
+        if related else []
+    titles = {p.id: p for p in proposals + others}
+    texts = for_request(proposals + others + list(comments.items))
+    return render_template("accounts/profile.html", person=person, proposals=proposals,
+                           comments=comments, titles=titles, texts=texts)

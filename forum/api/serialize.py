@@ -1,0 +1,77 @@
+"""Turn forum items into JSON-ready dictionaries, every text with its language."""
+from __future__ import annotations
+
+from flask import url_for
+
+from forum.comments.service import CommentNode
+from forum.i18n import language_name
+from forum.machine_translation.reading import ShownText, TranslationLookup
+
+
+def text(shown: ShownText, with_html: bool = False) -> dict:
+    """Describe one text: what is shown, its language, and whether a machine made it."""
+    out = {"text": shown.plain, "language": shown.language,
+           "machine_translated": shown.machine_translated,
+           "original_language": shown.original_language,
+           "translation_status": shown.status}
+    if shown.machine_translated:
+        out["engine"] = shown.engine
+    if with_html:
+        out["html"] = str(shown.html)
+    return out
+
+
+def _when(value) -> str | None:
+    return value.isoformat() + "Z" if value else None
+
+
+def author(user) -> dict | None:
+    """Describe an author by display name only: no other personal data leaves."""
+    if user is None or user.deleted_at is not None:
+        return None
+    return {"id": user.id, "display_name": user.display_name}
+
+
+def topic(item, texts: TranslationLookup) -> dict:
+    """Describe a topic."""
+    return {"id": item.id, "slug": item.slug, "name": text(texts.shown(item, "name")),
+            "description": text(texts.shown(item, "description"))}
+
+
+def proposal(item, texts: TranslationLookup, full: bool = False) -> dict:
+    """Describe a proposal; `full` adds the body."""
+    hidden = item.hidden_at is not None
+    out = {"id": item.id, "url": url_for("proposals.show", proposal_id=item.id, _external=True),
+           "topic": {"id": item.topic.id, "slug": item.topic.slug},
+           "title": text(texts.shown(item, "title")), "state": item.state,
+           "author": author(item.author), "created_at": _when(item.created_at),
+           "edited_at": _when(item.edited_at), "support_count": item.support_count,
+           "comment_count": item.comment_count, "hidden": hidden,
+           "locked": item.locked_at is not None}
+    if full and not hidden:
+        out["body"] = text(texts.shown(item, "body"), with_html=True)
+    return out
+
+
+def comment_tree(nodes: list[CommentNode], texts: TranslationLookup) -> list[dict]:
+    """Describe comments with their replies nested, tombstones included."""
+    return [_comment(node, texts) for node in nodes]
+
+
+def _comment(node: CommentNode, texts: TranslationLookup) -> dict:
+    item = node.comment
+    out = {"id": item.id, "parent_id": item.parent_id, "depth": item.depth,
+           "author": None if item.is_tombstone else author(item.author),
+           "alignment": item.alignment, "created_at": _when(item.created_at),
+           "edited_at": _when(item.edited_at), "deleted": item.deleted_at is not None,
+           "hidden": item.hidden_at is not None,
+           "replies": comment_tree(node.children, texts)}
+    if not item.is_tombstone:
+        out["body"] = text(texts.shown(item, "body"), with_html=True)
+    return out
+
+
+def language(code: str) -> dict:
+    """Describe a configured language."""
+    return {"code": code, "name": language_name(code, "en"),
+            "native_name": language_name(code, code)}

@@ -1,0 +1,89 @@
+"""Read-only endpoints under /api/v1; each takes ?lang=xx for the reading language."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from forum.api import serialize
+from forum.comments import service as comments
+from forum.db import db
+from forum.errors.handlers import error_response
+from forum.machine_translation.reading import lookup
+from forum.proposals import service as proposals
+from forum.proposals.models import Proposal, Topic
+
+bp = Blueprint("api", __name__)
+
+
+def _language() -> str:
+    from forum.i18n import reading_language
+
+    code = request.args.get("lang")
+    if code is None:
+        return reading_language()
+    if code not in current_app.config["LANGUAGES"]:
+        abort(error_response(400, f"Unknown language {code!r}; see /api/v1/languages.",
+                             "unknown_language"))
+    return code
+
+
+def _int_arg(name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        abort(error_response(400, f"{name} must be a positive integer.", "bad_parameter"))
+    return min(int(raw), maximum) if maximum else int(raw)
+
+
+def _texts(items):
+    return lookup(items, _language(), originals_only=request.args.get("original") == "1")
+
+
+@bp.get("/languages")
+def languages():
+    return jsonify({"languages": [serialize.language(c) for c in current_app.config["LANGUAGES"]]})
+
+
+@bp.get("/topics")
+def topics():
+    found = proposals.list_topics()
+    texts = _texts(found)
+    return jsonify({"language": texts.language,
+                    "topics": [serialize.topic(t, texts) for t in found]})
+
+
+@bp.get("/proposals")
+def proposal_list():
+    topic = None
+    if request.args.get("topic"):
+        slug = request.args["topic"]
+        topic = db.session.scalar(db.select(Topic).where(Topic.slug == slug))
+        if topic is None:
+            abort(error_response(404, f"No topic {slug!r}.", "unknown_topic"))
+    sort = request.args.get("sort", "newest")
+    if sort not in proposals.SORTS:
+        abort(error_response(400, f"sort must be one of {sorted(proposals.SORTS)}.", "bad_parameter"))
+    page = proposals.list_proposals(topic, sort, _int_arg("page", 1),
+                                    request.args.get("state"), _int_arg("per_page", 20, 100))
+    texts = _texts(page.items)
+    return jsonify({"language": texts.language, "page": page.page, "pages": page.pages,
+                    "per_page": page.per_page, "total": page.total,
+                    "proposals": [serialize.proposal(p, texts) for p in page.items]})
+
+
+@bp.get("/proposals/<int:proposal_id>")
+def proposal_detail(proposal_id: int):
+    proposal = db.get_or_404(Proposal, proposal_id)
+    thread = comments.thread_page(proposal, _int_arg("page", 1),
+                                  _int_arg("per_page", current_app.config["COMMENTS_PER_PAGE"], 500))
+    texts = _texts([proposal, *thread.comments])
+    out = serialize.proposal(proposal, texts, full=True)
+    out.update(language=texts.language, comments=serialize.comment_tree(thread.roots, texts),
+               comments_page=thread.page, comments_pages=thread.pages,
+               top_level_comments=thread.total_roots)
+    return jsonify(out)
+
+
+@bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown(anything: str):
+    return error_response(404, "No such endpoint in /api/v1.", "not_found")

@@ -1,0 +1,1 @@
+"""Threaded comments on proposals."""

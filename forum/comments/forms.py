@@ -1,0 +1,26 @@
+"""Forms for writing comments."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from forum.accounts.forms import language_choices
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Your comment"), validators=[DataRequired()],
+                         description=_l("Markdown: **bold**, *italic*, lists, [links](https://…)."))
+    alignment = RadioField(_l("Your position"), validators=[Optional()], default="",
+                           choices=[("", _l("No position")), ("for", _l("For")),
+                                    ("against", _l("Against")), ("neutral", _l("Neutral"))])
+    language = SelectField(_l("Written in"), validators=[DataRequired()])
+    language_confirmed = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+        self.body.validators = [DataRequired(message=_l("Write something first.")),
+                                Length(max=current_app.config["COMMENT_MAX_LENGTH"])]

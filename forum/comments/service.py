@@ -1,0 +1,159 @@
+"""Posting, editing, deleting and reading threaded comments; writers commit."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from forum.comments.models import Alignment, Comment, path_segment
+from forum.content import validation
+from forum.content.render import render_markdown
+from forum.db import db, utcnow
+from forum.proposals.models import Proposal
+
+
+def _alignment(value: str | None) -> str | None:
+    if not value:
+        return None
+    if value not in {a.value for a in Alignment}:
+        raise validation.ContentError("alignment", "unknown")
+    return value
+
+
+def post_comment(author, proposal: Proposal, body: str, language: str,
+                 alignment: str | None = None, parent: Comment | None = None) -> Comment:
+    """Publish a comment or a reply; the translations it owes are committed with it."""
+    body = validation.comment_body(body)
+    if parent is not None and parent.proposal_id != proposal.id:
+        raise validation.ContentError("parent", "not in this thread")
+    comment = Comment(proposal_id=proposal.id, author=author, body_source=body,
+                      body_html=render_markdown(body), alignment=_alignment(alignment),
+                      language=validation.check_language(language),
+                      parent_id=parent.id if parent else None,
+                      depth=parent.depth + 1 if parent else 0)
+    db.session.add(comment)
+    db.session.flush()  # the path needs the new id
+    comment.path = (parent.path if parent else "") + path_segment(comment.id)
+    comment.root_id = parent.root_id if parent else comment.id
+    _count_reply(proposal.id, parent.id if parent else None, 1)
+    db.session.commit()
+    return comment
+
+
+def _count_reply(proposal_id: int, parent_id: int | None, delta: int) -> None:
+    # Counters change in SQL so that concurrent posts from several processes all count.
+    values = dict(comment_count=Proposal.comment_count + delta)
+    if delta > 0:
+        values["last_activity_at"] = utcnow()
+    db.session.execute(update(Proposal).where(Proposal.id == proposal_id).values(**values)
+                       .execution_options(synchronize_session=False))
+    if parent_id is not None:
+        db.session.execute(update(Comment).where(Comment.id == parent_id)
+                           .values(reply_count=Comment.reply_count + delta)
+                           .execution_options(synchronize_session=False))
+
+
+def edit_comment(comment: Comment, body: str, language: str, alignment: str | None) -> None:
+    """Change a comment; stale translations are redone by the worker."""
+    body = validation.comment_body(body)
+    language = validation.check_language(language)
+    if (body, language) != (comment.body_source, comment.language):
+        comment.body_source, comment.language = body, language
+        comment.body_html = render_markdown(body)
+        comment.edited_at = utcnow()
+    comment.alignment = _alignment(alignment)
+    db.session.commit()
+
+
+def delete_comment(comment: Comment) -> None:
+    """Erase a comment's text, leaving a tombstone so its replies keep their place."""
+    comment.body_source = ""
+    comment.body_html = ""
+    comment.alignment = None
+    comment.deleted_at = utcnow()
+    _count_reply(comment.proposal_id, None, -1)
+    db.session.commit()
+
+
+@dataclass
+class CommentNode:
+    """A comment with its replies, as shown in a thread."""
+
+    comment: Comment
+    children: list["CommentNode"] = field(default_factory=list)
+
+
+@dataclass
+class ThreadPage:
+    """One page of a thread: top-level comments with all their replies."""
+
+    roots: list[CommentNode]
+    comments: list[Comment]
+    page: int
+    pages: int
+    total_roots: int
+
+
+def _tree(comments: list[Comment], top_depth: int) -> list[CommentNode]:
+    """Nest comments (any order) into trees under the ones at `top_depth`."""
+    nodes = {c.id: CommentNode(c) for c in sorted(comments, key=lambda c: c.path)}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.comment.parent_id)
+        if node.comment.depth == top_depth or parent is None:
+            roots.append(node)
+        else:
+            parent.children.append(node)
+    return roots
+
+
+def thread_page(proposal: Proposal, page: int = 1, per_page: int | None = None) -> ThreadPage:
+    """Load one page of a proposal's thread in two queries, whatever its size or depth."""
+    per_page = per_page or current_app.config["COMMENTS_PER_PAGE"]
+    top_level = (Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))
+    total = db.session.scalar(select(func.count(Comment.id)).where(*top_level)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    root_ids = (select(Comment.id).where(*top_level).order_by(Comment.id)
+                .limit(per_page).offset((page - 1) * per_page))
+    comments = list(db.session.scalars(
+        select(Comment).where(Comment.root_id.in_(root_ids.scalar_subquery()))
+        .order_by(Comment.path)))
+    return ThreadPage(_tree(comments, 0), comments, page, pages, total)
+
+
+def subthread(comment: Comment) -> tuple[list[CommentNode], list[Comment]]:
+    """Load a comment and every reply below it, at any depth, in one query."""
+    comments = list(db.session.scalars(
+        select(Comment).where(Comment.proposal_id == comment.proposal_id,
+                              Comment.root_id == comment.root_id,
+                              Comment.path.startswith(comment.path, autoescape=True))
+        .order_by(Comment.path)))
+    return _tree(comments, comment.depth), comments
+
+
+def ancestors(comment: Comment) -> list[Comment]:
+    """Return the comments above `comment`, from the top-level one down, in one query."""
+    step = len(path_segment(0))
+    ids = [int(comment.path[i:i + step]) for i in range(0, len(comment.path) - step, step)]
+    if not ids:
+        return []
+    rows = db.session.scalars(select(Comment).where(Comment.id.in_(ids)))
+    return sorted(rows, key=lambda c: c.depth)
+
+
+def comments_by(author, page: int = 1, per_page: int = 20):
+    """Return one page of a person's comments, newest first."""
+    query = (select(Comment).where(Comment.author_id == author.id,
+                                   Comment.deleted_at.is_(None))
+             .order_by(Comment.created_at.desc(), Comment.id.desc()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def page_of(comment: Comment) -> int:
+    """Return the page of its proposal's thread on which a comment appears."""
+    earlier = db.session.scalar(select(func.count(Comment.id)).where(
+        Comment.proposal_id == comment.proposal_id, Comment.parent_id.is_(None),
+        Comment.id < comment.root_id)) or 0
+    return earlier // current_app.config["COMMENTS_PER_PAGE"] + 1

@@ -1,0 +1,124 @@
+"""Pages for writing, editing and reading threads of comments."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum.comments import access, service
+from forum.comments.forms import CommentForm
+from forum.comments.models import Comment
+from forum.content.authoring import add_error, doubtful_language
+from forum.content.validation import ContentError
+from forum.db import db
+from forum.extensions import limiter
+from forum.machine_translation.reading import for_request
+from forum.proposals import access as proposal_access
+from forum.proposals.forms import ConfirmForm, language_warning
+from forum.proposals.models import Proposal
+
+bp = Blueprint("comments", __name__)
+
+
+def link_to(comment: Comment) -> str:
+    """Return the address of a comment within its proposal's thread."""
+    return url_for("proposals.show", proposal_id=comment.proposal_id,
+                   page=service.page_of(comment)) + f"#c{comment.id}"
+
+
+def _write(proposal: Proposal, parent: Comment | None):
+    """Handle a comment form: publish it, or show it again with what to fix."""
+    form = CommentForm()
+    warning = None
+    if form.validate_on_submit():
+        warning = doubtful_language(form, form.body.data)
+        if warning is None:
+            try:
+                comment = service.post_comment(current_user, proposal, form.body.data,
+                                               form.language.data, form.alignment.data, parent)
+            except ContentError as error:
+                add_error(form, error)
+            else:
+                flash(_("Your comment is published."))
+                return redirect(link_to(comment))
+    elif request.method == "GET":
+        form.language.data = current_user.language
+    texts = for_request([proposal] + ([parent] if parent else []))
+    message = language_warning(warning, form.language.data) if warning else None
+    status = 422 if form.errors else 200
+    return render_template("comments/write.html", form=form, proposal=proposal, parent=parent,
+                           texts=texts, language_message=message), status
+
+
+@bp.post("/proposals/<int:proposal_id>/comments")
+@login_required
+@limiter.limit("60 per hour")
+def create(proposal_id: int):
+    proposal = db.get_or_404(Proposal, proposal_id)
+    if not proposal_access.can_comment(current_user, proposal):
+        abort(403)
+    return _write(proposal, None)
+
+
+@bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
+@login_required
+@limiter.limit("60 per hour", methods=["POST"])
+def reply(comment_id: int):
+    parent = db.get_or_404(Comment, comment_id)
+    proposal = db.session.get(Proposal, parent.proposal_id)
+    if not access.can_reply(current_user, parent, proposal):
+        abort(403)
+    return _write(proposal, parent)
+
+
+@bp.get("/comments/<int:comment_id>")
+def show(comment_id: int):
+    comment = db.get_or_404(Comment, comment_id)
+    proposal = db.session.get(Proposal, comment.proposal_id)
+    roots, comments = service.subthread(comment)
+    above = service.ancestors(comment)
+    texts = for_request([proposal, *above, *comments])
+    return render_template("comments/show.html", proposal=proposal, comment=comment,
+                           roots=roots, ancestors=above, texts=texts,
+                           proposal_access=proposal_access, confirm_form=ConfirmForm())
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(comment_id: int):
+    comment = db.get_or_404(Comment, comment_id)
+    if not access.can_edit(current_user, comment):
+        abort(403)
+    form = CommentForm(obj=comment, body=comment.body_source, alignment=comment.alignment or "")
+    warning = None
+    if form.validate_on_submit():
+        warning = doubtful_language(form, form.body.data)
+        if warning is None:
+            try:
+                service.edit_comment(comment, form.body.data, form.language.data,
+                                     form.alignment.data)
+            except ContentError as error:
+                add_error(form, error)
+            else:
+                flash(_("Your changes are saved. Translations are being updated."))
+                return redirect(link_to(comment))
+    message = language_warning(warning, form.language.data) if warning else None
+    return render_template("comments/edit.html", form=form, comment=comment,
+                           language_message=message), 422 if form.errors else 200
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+@login_required
+def delete(comment_id: int):
+    comment = db.get_or_404(Comment, comment_id)
+    if not access.can_delete(current_user, comment):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        service.delete_comment(comment)
+        flash(_("Your comment is deleted. Replies to it stay in place."))
+    return redirect(link_to(comment))
+
+
+def thread_display_depth() -> int:
+    """Return how many levels of replies one page shows before "continue this thread"."""
+    return current_app.config["THREAD_DISPLAY_DEPTH"]

@@ -1,0 +1,1 @@
+"""A realistic multilingual demo: a town's participatory process in four languages."""

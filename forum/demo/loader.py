@@ -1,0 +1,115 @@
+"""Load the demo content (content.json) through the models; running it twice adds nothing."""
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from forum.accounts.models import Role, User
+from forum.accounts.passwords import hash_password
+from forum.accounts.service import name_key
+from forum.comments.models import Comment, path_segment
+from forum.content.render import render_markdown
+from forum.db import db, utcnow
+from forum.proposals.models import Proposal, Support, Topic
+
+CONTENT = Path(__file__).with_name("content.json")
+
+
+class _Loader:
+    def __init__(self, data: dict, password: str | None):
+        self.data = data
+        self.now = utcnow()
+        self.counts = {"users": 0, "topics": 0, "proposals": 0, "comments": 0, "supports": 0}
+        # Demo accounts get an unusable password unless the operator asks for one.
+        self.password_hash = hash_password(password or secrets.token_urlsafe(32))
+        self.users: dict[str, User] = {}
+        self.topics: dict[str, Topic] = {}
+
+    def when(self, days_ago: float, salt: int) -> object:
+        # Spread items over the day deterministically, so repeated loads agree.
+        return self.now - timedelta(days=days_ago, minutes=(salt * 37) % 600)
+
+    def run(self) -> dict[str, int]:
+        for entry in self.data["users"]:
+            self.users[entry["name"]] = self.user(entry)
+        for position, entry in enumerate(self.data["topics"], start=1):
+            self.topics[entry["slug"]] = self.topic(entry, position)
+        for salt, entry in enumerate(self.data["proposals"]):
+            self.proposal(entry, salt)
+        db.session.commit()
+        return {name: count for name, count in self.counts.items() if count}
+
+    def user(self, entry) -> User:
+        found = db.session.scalar(select(User).where(User.name_key == name_key(entry["name"])))
+        if found:
+            return found
+        user = User(display_name=entry["name"], name_key=name_key(entry["name"]),
+                    password_hash=self.password_hash, language=entry["language"],
+                    role=Role(entry.get("role", "citizen")))
+        db.session.add(user)
+        self.counts["users"] += 1
+        return user
+
+    def topic(self, entry, position: int) -> Topic:
+        found = db.session.scalar(select(Topic).where(Topic.slug == entry["slug"]))
+        if found:
+            return found
+        topic = Topic(slug=entry["slug"], name=entry["name"], position=position,
+                      description=entry.get("description", ""), language=entry["language"])
+        db.session.add(topic)
+        self.counts["topics"] += 1
+        return topic
+
+    def proposal(self, entry, salt: int) -> None:
+        author = self.users[entry["author"]]
+        db.session.flush()
+        if db.session.scalar(select(Proposal.id).where(Proposal.author_id == author.id,
+                                                       Proposal.title == entry["title"])):
+            return
+        created = self.when(entry["days_ago"], salt)
+        proposal = Proposal(topic=self.topics[entry["topic"]], author=author,
+                            language=entry["language"], title=entry["title"],
+                            body_source=entry["body"], body_html=render_markdown(entry["body"]),
+                            state=entry.get("state", "open"), created_at=created,
+                            last_activity_at=created)
+        db.session.add(proposal)
+        db.session.flush()
+        self.counts["proposals"] += 1
+        for name in dict.fromkeys(entry.get("supporters", [])):
+            db.session.add(Support(user_id=self.users[name].id, proposal_id=proposal.id,
+                                   created_at=created))
+            proposal.support_count += 1
+            self.counts["supports"] += 1
+        for index, comment in enumerate(entry.get("comments", [])):
+            self.comment(proposal, comment, None, salt * 1000 + index)
+
+    def comment(self, proposal: Proposal, entry, parent: Comment | None, salt: int) -> None:
+        created = max(self.when(entry["days_ago"], salt), parent.created_at if parent
+                      else proposal.created_at)
+        comment = Comment(proposal_id=proposal.id, author=self.users[entry["author"]],
+                          language=entry["language"], alignment=entry.get("alignment"),
+                          body_source=entry["body"], body_html=render_markdown(entry["body"]),
+                          parent_id=parent.id if parent else None, created_at=created,
+                          depth=parent.depth + 1 if parent else 0)
+        db.session.add(comment)
+        db.session.flush()
+        comment.path = (parent.path if parent else "") + path_segment(comment.id)
+        comment.root_id = parent.root_id if parent else comment.id
+        proposal.comment_count += 1
+        proposal.last_activity_at = max(proposal.last_activity_at, created)
+        if parent is not None:
+            parent.reply_count += 1
+        self.counts["comments"] += 1
+        for index, reply in enumerate(entry.get("replies", [])):
+            self.comment(proposal, reply, comment, salt * 31 + index + 1)
+
+
+def load_demo(password: str | None = None, content: Path = CONTENT) -> dict[str, int]:
+    """Load the demo; return how many of each kind of item were created."""
+    with open(content, encoding="utf-8") as file:
+        data = json.load(file)
+    return _Loader(data, password).run()

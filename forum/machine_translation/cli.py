@@ -1,0 +1,144 @@
+"""`forum mt …`: list engines and pairs, install Argos models, (re-)translate content."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from forum.cli import mt_cli
+
+
+def _engines():
+    from forum.machine_translation.engines import build_engines
+
+    return build_engines(current_app.config)
+
+
+def _argos():
+    return next(e for e in _engines() if e.name == "argos")
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return "-"
+    return f"{size / 1e6:.1f} MB" if size >= 1e5 else f"{size / 1e3:.1f} kB"
+
+
+@mt_cli.command("list")
+def list_pairs() -> None:
+    """List engines, whether they run here, and their language pairs."""
+    from forum.machine_translation.engines.router import Router
+
+    engines = _engines()
+    for engine in engines:
+        pairs = engine.pairs() if engine.available() else []
+        click.echo(f"{engine.name}: {'available' if engine.available() else 'not available'}, "
+                   f"{len(pairs)} pairs")
+        for pair in sorted(pairs, key=lambda p: (p.source, p.target)):
+            click.echo(f"  {pair.source} -> {pair.target}  {pair.detail:<24} {_size(pair.size_bytes)}")
+    config = current_app.config
+    router = Router(engines, engine_order=config["MT_ENGINE_ORDER"],
+                    pair_engines=config["MT_PAIR_ENGINES"], max_hops=config["MT_MAX_HOPS"],
+                    pivots=config["MT_PIVOTS"] or None)
+    click.echo("routes between configured languages:")
+    for source in config["LANGUAGES"]:
+        for target in config["LANGUAGES"]:
+            if source != target:
+                route = router.route(source, target)
+                click.echo(f"  {source} -> {target}: {route.chain if route else 'none'}")
+    for engine in engines:
+        engine.close()
+
+
+@mt_cli.command("install")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def install(files) -> None:
+    """Install Argos Translate packages (.argosmodel files) downloaded elsewhere."""
+    from forum.machine_translation import queue
+    from forum.machine_translation.engines.argos import ArgosPackageError
+
+    engine = _argos()
+    failed = False
+    for path in files:
+        with click.progressbar(length=100, label=f"installing {path}") as bar:
+            def progress(done: int, total: int) -> None:
+                bar.update(int(100 * done / max(total, 1)) - bar.pos)
+            try:
+                pairs = engine.install(path, progress=progress)
+            except ArgosPackageError as error:
+                failed = True
+                click.echo(f"\nerror: {path}: {error}", err=True)
+                continue
+        for pair in pairs:
+            click.echo(f"installed {pair.source} -> {pair.target} ({pair.detail})")
+    woken = queue.requeue()
+    if woken:
+        click.echo(f"{woken} waiting translation jobs queued again")
+    if failed:
+        raise SystemExit(1)
+
+
+@mt_cli.command("remove")
+@click.argument("source")
+@click.argument("target")
+def remove(source: str, target: str) -> None:
+    """Uninstall the Argos package for one pair."""
+    if not _argos().remove(source, target):
+        raise click.ClickException(f"no Argos package installed for {source} -> {target}")
+    click.echo(f"removed {source} -> {target}")
+
+
+@mt_cli.command("backfill")
+@click.option("--all", "everything", is_flag=True,
+              help="Re-translate everything, not only what was never queued.")
+@click.option("--language", "languages", multiple=True, help="Only into these languages.")
+@click.option("--queue-only", is_flag=True, help="Queue the work for running workers; "
+              "do not translate in this process.")
+def backfill(everything: bool, languages: tuple[str, ...], queue_only: bool) -> None:
+    """(Re-)translate existing content, e.g. after adding a language."""
+    from forum.machine_translation.backfill import owed_items, pending_count, queue_items
+
+    languages = list(languages) or current_app.config["LANGUAGES"]
+    owed = owed_items(languages, everything)
+    with click.progressbar(owed, label="queueing", length=len(owed)) as bar:
+        queued = queue_items(bar, languages)
+    click.echo(f"{queued} translation jobs queued")
+    if not queue_only:
+        _translate_with_progress(pending_count())
+
+
+def _translate_with_progress(total: int) -> None:
+    from forum.machine_translation.engines import build_router
+    from forum.machine_translation.worker import Worker
+
+    router = build_router(current_app.config)
+    worker = Worker(router, "backfill")
+    done = 0
+    with click.progressbar(length=total, label="translating") as bar:
+        while (claimed := worker.run_batch()):
+            done += claimed
+            bar.update(claimed)
+    router.close()
+    click.echo(f"{done} jobs processed; see `forum mt status` for the outcome")
+
+
+@mt_cli.command("retry")
+def retry() -> None:
+    """Queue failed and unavailable translation jobs again."""
+    from forum.machine_translation import queue
+    from forum.machine_translation.models import JobState
+
+    count = queue.requeue((JobState.FAILED, JobState.UNAVAILABLE))
+    click.echo(f"{count} translation jobs queued again")
+
+
+@mt_cli.command("status")
+def status_command() -> None:
+    """Show coverage per language, the queue, and recent failures."""
+    from forum.machine_translation import status
+
+    for row in status.coverage(current_app.config["LANGUAGES"]):
+        click.echo(f"{row.language}: {row.done}/{row.total} translated ({row.percent}%), "
+                   f"{row.pending} pending, {row.failed} failed, {row.unavailable} unavailable")
+    click.echo(f"queue: {status.queue_length()} jobs owed")
+    for job in status.problems(10):
+        click.echo(f"  {job.item_type} {job.item_id} -> {job.language}: {job.state}: {job.last_error}")

@@ -1,0 +1,72 @@
+"""Stored machine translations and the translation work owed to each text."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.db import db, utcnow
+
+
+class JobState(StrEnum):
+    """Where a translation job stands."""
+
+    PENDING = "pending"          # owed; any worker may claim it once not_before has passed
+    RUNNING = "running"          # claimed by one worker until lease_until
+    DONE = "done"
+    FAILED = "failed"            # gave up after MT_MAX_ATTEMPTS; shown to admins
+    UNAVAILABLE = "unavailable"  # no engine or route for the pair; retried after installs
+
+
+class Translation(db.Model):
+    """One field of one item in one language, as an engine chain translated it.
+
+    Valid only while `source_hash` equals the hash of the item's current source text:
+    an edit makes it stale at once, and the re-queued job replaces it.
+    """
+
+    __tablename__ = "translations"
+    __table_args__ = (
+        UniqueConstraint("item_type", "item_id", "field", "language"),
+        Index("ix_translations_lookup", "language", "item_type", "item_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_type: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[int]
+    field: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    source_language: Mapped[str] = mapped_column(String(8))
+    source_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    # Sanitised HTML for markdown fields, produced by the same pipeline as originals.
+    html: Mapped[str | None] = mapped_column(Text)
+    engine: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TranslationJob(db.Model):
+    """The translation of one item into one language, owed since the item was committed."""
+
+    __tablename__ = "translation_jobs"
+    __table_args__ = (
+        UniqueConstraint("item_type", "item_id", "language"),
+        Index("ix_translation_jobs_claim", "state", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_type: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[int]
+    language: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(16), default=JobState.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    engine: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]

@@ -1,0 +1,78 @@
+"""Record owed translation work in the same transaction as the content it is owed for.
+
+Whenever a session flushes a new translatable item, or a change to one of its source
+texts or its language, the matching jobs (one per other configured language) are
+inserted or reset to pending by the same flush. The content and the work it owes are
+therefore committed, or rolled back, together: a crash can never lose a translation.
+"""
+from __future__ import annotations
+
+from flask import current_app, has_app_context
+from sqlalchemy import delete, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from forum.db import utcnow
+from forum.machine_translation.models import JobState, Translation, TranslationJob
+from forum.machine_translation.translatable import needs_translation, type_of
+
+_OWED = "forum.owed_translations"
+
+
+@event.listens_for(Session, "before_flush")
+def _note_changed_items(session: Session, _context, _instances) -> None:
+    owed = session.info.setdefault(_OWED, {})
+    for item in list(session.new) + list(session.dirty):
+        if _sources_changed(item):
+            owed[id(item)] = item
+
+
+def _sources_changed(item) -> bool:
+    kind = type_of(item)
+    if kind is None:
+        return False
+    state = inspect(item)
+    if state.pending:
+        return True
+    watched = [f.attribute for f in kind.fields] + ["language", "deleted_at"]
+    return any(state.attrs[name].history.has_changes() for name in watched)
+
+
+@event.listens_for(Session, "after_flush")
+def _owe_translations(session: Session, _context) -> None:
+    owed = session.info.pop(_OWED, None)
+    if not owed or not has_app_context():
+        return
+    languages = current_app.config["LANGUAGES"]
+    connection = session.connection()
+    for item in owed.values():
+        kind = type_of(item)
+        if needs_translation(item):
+            targets = [lang for lang in languages if lang != item.language]
+            if targets:
+                connection.execute(upsert_statement(connection, kind.name, item.id, targets))
+        else:
+            _forget(connection, kind.name, item.id)
+
+
+def upsert_statement(connection, item_type: str, item_id: int, targets: list[str], now=None):
+    """Build the statement that makes jobs for `targets` owed, new or reset."""
+    now = now or utcnow()
+    rows = [dict(item_type=item_type, item_id=item_id, language=lang, state=JobState.PENDING,
+                 attempts=0, not_before=now, created_at=now, updated_at=now)
+            for lang in targets]
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(TranslationJob).values(rows)
+    # An edit resets existing jobs: the claim is dropped, so a worker still busy with
+    # the old text cannot mark the job done, and the new text gets translated.
+    return insert.on_conflict_do_update(
+        index_elements=["item_type", "item_id", "language"],
+        set_=dict(state=JobState.PENDING, attempts=0, not_before=now, claimed_by=None,
+                  lease_until=None, last_error=None, updated_at=now, done_at=None))
+
+
+def _forget(connection, item_type: str, item_id: int) -> None:
+    """Drop jobs and translations of an erased text: nothing of it may survive."""
+    for model in (TranslationJob, Translation):
+        connection.execute(delete(model).where(model.item_type == item_type,
+                                               model.item_id == item_id))

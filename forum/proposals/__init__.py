@@ -1,0 +1,1 @@
+"""Topics, proposals and supports."""

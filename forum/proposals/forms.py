@@ -1,0 +1,54 @@
+"""Forms for proposals and topics."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from forum.accounts.forms import language_choices
+from forum.i18n import language_name
+
+
+class ProposalForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired()])
+    body = TextAreaField(_l("Your proposal"), validators=[DataRequired()],
+                         description=_l("Markdown: **bold**, *italic*, lists, [links](https://…)."))
+    topic = SelectField(_l("Topic"), coerce=int, validators=[DataRequired()])
+    language = SelectField(_l("Written in"), validators=[DataRequired()],
+                           description=_l("Others read it machine-translated into their language."))
+    # Set when the author confirmed the declared language despite the identifier's doubt.
+    language_confirmed = HiddenField()
+
+    def __init__(self, topics, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic.choices = [(t.id, t.name) for t in topics]
+        self.language.choices = language_choices()
+        config = current_app.config
+        self.title.validators = [DataRequired(),
+                                 Length(config["TITLE_MIN_LENGTH"], config["TITLE_MAX_LENGTH"])]
+        self.body.validators = [DataRequired(), Length(config["PROPOSAL_BODY_MIN_LENGTH"],
+                                                       config["PROPOSAL_BODY_MAX_LENGTH"])]
+
+
+class TopicForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(2, 120)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=500)])
+    language = SelectField(_l("Written in"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its CSRF token, for one-click actions (support, withdraw)."""
+
+
+def language_warning(found: str, declared: str) -> str:
+    """Explain to an author that the text seems to be in another language."""
+    return _l("This text looks like %(found)s, but it is marked as %(declared)s. "
+              "Check the language and send again; others read it machine-translated "
+              "from the language you choose.",
+              found=language_name(found), declared=language_name(declared))

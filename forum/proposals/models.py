@@ -1,0 +1,91 @@
+"""Topics, proposals and the supports citizens give them."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.accounts.models import User
+from forum.db import db, utcnow
+from forum.machine_translation.translatable import translatable
+
+
+class ProposalState(StrEnum):
+    """Where a proposal stands; the institution moves it on with official answers."""
+
+    OPEN = "open"
+    UNDER_REVIEW = "under_review"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IMPLEMENTED = "implemented"
+    WITHDRAWN = "withdrawn"
+
+
+@translatable("topic", name="name", description="description")
+class Topic(db.Model):
+    """A theme proposals are filed under, managed by admins."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8))
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+@translatable("proposal", title="title", body="markdown:body_source")
+class Proposal(db.Model):
+    """A citizen's proposal: a title and a markdown body in the author's language."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        Index("ix_proposals_topic_created", "topic_id", "created_at"),
+        Index("ix_proposals_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id"))
+    # Null once the author erased their account and chose to keep content anonymised.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(400))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), default=ProposalState.OPEN)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    # Counters kept by the services, so lists sort and show counts without joins.
+    support_count: Mapped[int] = mapped_column(default=0)
+    comment_count: Mapped[int] = mapped_column(default=0)
+    last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Moderation.
+    pinned_at: Mapped[datetime | None]
+    locked_at: Mapped[datetime | None]
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+
+    topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == ProposalState.WITHDRAWN
+
+
+class Support(db.Model):
+    """One citizen's support for one proposal."""
+
+    __tablename__ = "supports"
+    __table_args__ = (UniqueConstraint("user_id", "proposal_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

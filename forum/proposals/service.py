@@ -1,0 +1,151 @@
+"""Creating, editing, listing and supporting proposals; these functions commit."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from forum.content import validation
+from forum.content.render import render_markdown
+from forum.db import db, utcnow
+from forum.proposals.models import Proposal, ProposalState, Support, Topic
+
+SORTS = {
+    "newest": (Proposal.created_at.desc(), Proposal.id.desc()),
+    "supported": (Proposal.support_count.desc(), Proposal.id.desc()),
+    "discussed": (Proposal.comment_count.desc(), Proposal.id.desc()),
+    "active": (Proposal.last_activity_at.desc(), Proposal.id.desc()),
+}
+
+
+def slugify(text: str) -> str:
+    """Make a URL-safe slug out of a topic name."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "topic"
+
+
+def create_topic(name: str, description: str, language: str, slug: str | None = None) -> Topic:
+    """Create a topic; its name and description are translated like any text."""
+    name = validation.check_length("name", name, 2, 120)
+    description = validation.check_length("description", description, 0, 500)
+    slug = slugify(slug or name)
+    if db.session.scalar(select(Topic.id).where(Topic.slug == slug)) is not None:
+        raise validation.ContentError("slug", "taken")
+    position = (db.session.scalar(select(func.max(Topic.position))) or 0) + 1
+    topic = Topic(slug=slug, name=name, description=description, position=position,
+                  language=validation.check_language(language))
+    db.session.add(topic)
+    db.session.commit()
+    return topic
+
+
+def update_topic(topic: Topic, name: str, description: str, language: str) -> None:
+    """Rename or re-describe a topic."""
+    topic.name = validation.check_length("name", name, 2, 120)
+    topic.description = validation.check_length("description", description, 0, 500)
+    topic.language = validation.check_language(language)
+    db.session.commit()
+
+
+def list_topics() -> list[Topic]:
+    """Return every topic in display order."""
+    return list(db.session.scalars(select(Topic).order_by(Topic.position, Topic.id)))
+
+
+def create_proposal(author, topic: Topic, title: str, body: str, language: str) -> Proposal:
+    """Publish a proposal; the translations it owes are committed with it."""
+    title = validation.title(title)
+    body = validation.proposal_body(body)
+    proposal = Proposal(topic=topic, author=author, title=title, body_source=body,
+                        body_html=render_markdown(body),
+                        language=validation.check_language(language))
+    db.session.add(proposal)
+    db.session.commit()
+    return proposal
+
+
+def edit_proposal(proposal: Proposal, title: str, body: str, language: str,
+                  topic: Topic | None = None) -> None:
+    """Change a proposal's text; stale translations are redone by the worker."""
+    title = validation.title(title)
+    body = validation.proposal_body(body)
+    language = validation.check_language(language)
+    if (title, body, language) != (proposal.title, proposal.body_source, proposal.language):
+        proposal.title, proposal.body_source, proposal.language = title, body, language
+        proposal.body_html = render_markdown(body)
+        proposal.edited_at = utcnow()
+    if topic is not None:
+        proposal.topic = topic
+    db.session.commit()
+
+
+def withdraw(proposal: Proposal) -> None:
+    """Withdraw a proposal at its author's request; it stays readable."""
+    proposal.state = ProposalState.WITHDRAWN
+    proposal.withdrawn_at = utcnow()
+    db.session.commit()
+
+
+def proposals_query(topic: Topic | None = None, sort: str = "newest", state: str | None = None,
+                    include_hidden: bool = False):
+    """Build the query behind a proposal list."""
+    query = select(Proposal)
+    if topic is not None:
+        query = query.where(Proposal.topic_id == topic.id)
+    if state:
+        query = query.where(Proposal.state == state)
+    if not include_hidden:
+        query = query.where(Proposal.hidden_at.is_(None))
+    # Pinned proposals come first, then the chosen order.
+    return query.order_by(Proposal.pinned_at.is_(None), *SORTS.get(sort, SORTS["newest"]))
+
+
+def list_proposals(topic: Topic | None = None, sort: str = "newest", page: int = 1,
+                   state: str | None = None, per_page: int | None = None):
+    """Return one page of proposals, with the total count."""
+    per_page = per_page or current_app.config["PROPOSALS_PER_PAGE"]
+    return db.paginate(proposals_query(topic, sort, state), page=page, per_page=per_page,
+                       max_per_page=100, error_out=False)
+
+
+def has_supported(user, proposal: Proposal) -> bool:
+    """Say whether `user` supports the proposal."""
+    if not (user and user.is_authenticated):
+        return False
+    return db.session.scalar(select(Support.id).where(
+        Support.user_id == user.id, Support.proposal_id == proposal.id)) is not None
+
+
+def support(user, proposal: Proposal) -> bool:
+    """Add a person's support; return False if they already supported it."""
+    db.session.add(Support(user_id=user.id, proposal_id=proposal.id))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    _add_to_count(proposal.id, 1)
+    db.session.commit()
+    return True
+
+
+def withdraw_support(user, proposal: Proposal) -> bool:
+    """Take a person's support back; return False if there was none."""
+    found = db.session.scalar(select(Support).where(
+        Support.user_id == user.id, Support.proposal_id == proposal.id))
+    if found is None:
+        return False
+    db.session.delete(found)
+    _add_to_count(proposal.id, -1)
+    db.session.commit()
+    return True
+
+
+def _add_to_count(proposal_id: int, delta: int) -> None:
+    # In SQL, not in Python: concurrent supports from several processes must all count.
+    db.session.execute(update(Proposal).where(Proposal.id == proposal_id)
+                       .values(support_count=Proposal.support_count + delta)
+                       .execution_options(synchronize_session=False))

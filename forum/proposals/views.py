@@ -1,0 +1,157 @@
+"""Pages for browsing, writing and supporting proposals."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from forum.comments import service as comments
+from forum.comments.forms import CommentForm
+from forum.content.authoring import add_error, doubtful_language
+from forum.content.validation import ContentError
+from forum.db import db
+from forum.extensions import limiter
+from forum.machine_translation.reading import for_request
+from forum.proposals import access, service
+from forum.proposals.forms import ConfirmForm, ProposalForm, language_warning
+from forum.proposals.models import Proposal, ProposalState, Topic
+
+bp = Blueprint("proposals", __name__)
+
+
+def _page_arg() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _list_page(template: str, topic: Topic | None = None, **extra):
+    sort = request.args.get("sort", "newest")
+    sort = sort if sort in service.SORTS else "newest"
+    state = request.args.get("state") or None
+    state = state if state in {s.value for s in ProposalState} else None
+    page = service.list_proposals(topic, sort, _page_arg(), state)
+    topics = service.list_topics()
+    texts = for_request(list(page.items) + topics)
+    return render_template(template, page=page, topics=topics, topic=topic, sort=sort,
+                           state=state, texts=texts, states=list(ProposalState), **extra)
+
+
+@bp.get("/")
+def index():
+    return _list_page("proposals/index.html")
+
+
+@bp.get("/proposals")
+def list_all():
+    return _list_page("proposals/list.html")
+
+
+@bp.get("/topics/<slug>")
+def topic(slug: str):
+    found = db.first_or_404(db.select(Topic).where(Topic.slug == slug))
+    return _list_page("proposals/list.html", topic=found)
+
+
+@bp.route("/proposals/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per hour", methods=["POST"])
+def new():
+    if not access.can_create(current_user):
+        abort(403)
+    topics = service.list_topics()
+    form = ProposalForm(topics, language=current_user.language,
+                        topic=request.args.get("topic", type=int))
+    warning = None
+    if form.validate_on_submit():
+        warning = doubtful_language(form, f"{form.title.data}\n{form.body.data}")
+        if warning is None:
+            try:
+                topic = db.get_or_404(Topic, form.topic.data)
+                proposal = service.create_proposal(current_user, topic, form.title.data,
+                                                   form.body.data, form.language.data)
+            except ContentError as error:
+                add_error(form, error)
+            else:
+                flash(_("Your proposal is published. Translations follow in a moment."))
+                return redirect(url_for(".show", proposal_id=proposal.id))
+    message = language_warning(warning, form.language.data) if warning else None
+    return render_template("proposals/edit.html", form=form, language_message=message,
+                           proposal=None), 422 if form.errors else 200
+
+
+@bp.get("/proposals/<int:proposal_id>")
+def show(proposal_id: int):
+    proposal = db.get_or_404(Proposal, proposal_id)
+    thread = comments.thread_page(proposal, _page_arg())
+    texts = for_request([proposal, proposal.topic, *thread.comments])
+    return render_template("proposals/show.html", proposal=proposal, thread=thread,
+                           texts=texts, access=access,
+                           supported=service.has_supported(current_user, proposal),
+                           comment_form=CommentForm(language=_writing_language()),
+                           confirm_form=ConfirmForm())
+
+
+def _writing_language() -> str:
+    from forum.i18n import reading_language
+
+    if current_user.is_authenticated:
+        return current_user.language
+    return reading_language()
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(proposal_id: int):
+    proposal = db.get_or_404(Proposal, proposal_id)
+    if not access.can_edit(current_user, proposal):
+        abort(403)
+    topics = service.list_topics()
+    form = ProposalForm(topics, obj=proposal, body=proposal.body_source,
+                        topic=proposal.topic_id)
+    warning = None
+    if form.validate_on_submit():
+        warning = doubtful_language(form, f"{form.title.data}\n{form.body.data}")
+        if warning is None:
+            try:
+                service.edit_proposal(proposal, form.title.data, form.body.data,
+                                      form.language.data, db.get_or_404(Topic, form.topic.data))
+            except ContentError as error:
+                add_error(form, error)
+            else:
+                flash(_("Your changes are saved. Translations are being updated."))
+                return redirect(url_for(".show", proposal_id=proposal.id))
+    message = language_warning(warning, form.language.data) if warning else None
+    return render_template("proposals/edit.html", form=form, proposal=proposal,
+                           language_message=message), 422 if form.errors else 200
+
+
+@bp.post("/proposals/<int:proposal_id>/withdraw")
+@login_required
+def withdraw(proposal_id: int):
+    proposal = db.get_or_404(Proposal, proposal_id)
+    if not access.can_withdraw(current_user, proposal):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        service.withdraw(proposal)
+        flash(_("Your proposal is withdrawn. It stays readable, marked as withdrawn."))
+    return redirect(url_for(".show", proposal_id=proposal.id))
+
+
+@bp.post("/proposals/<int:proposal_id>/support")
+@login_required
+@limiter.limit("120 per hour")
+def support(proposal_id: int):
+    proposal = db.get_or_404(Proposal, proposal_id)
+    if not access.can_support(current_user, proposal):
+        abort(403)
+    if ConfirmForm().validate_on_submit():
+        if request.form.get("action") == "withdraw":
+            service.withdraw_support(current_user, proposal)
+            flash(_("Your support is withdrawn."))
+        elif service.support(current_user, proposal):
+            flash(_("Thank you: your support is counted."))
+        else:
+            flash(_("You already support this proposal."))
+    return redirect(url_for(".show", proposal_id=proposal.id) + "#support")
+
+
+from forum.proposals import topics  # noqa: E402,F401  (admin routes on this blueprint)

@@ -1,0 +1,41 @@
+"""Make users, topics, proposals and comments through the real services."""
+from __future__ import annotations
+
+import itertools
+
+from forum.accounts import service as accounts
+from forum.accounts.models import Role
+from forum.comments import service as comments
+from forum.proposals import service as proposals
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+def user(name: str | None = None, language: str = "en", role: str = "citizen",
+         password: str = PASSWORD):
+    """Register a person."""
+    return accounts.register(name or f"person{next(_counter)}", password, language,
+                             role=Role(role))
+
+
+def topic(name: str | None = None, language: str = "en"):
+    """Create a topic."""
+    return proposals.create_topic(name or f"Topic {next(_counter)}", "A topic.", language)
+
+
+def proposal(author=None, topic_=None, title: str | None = None, body: str | None = None,
+             language: str | None = None):
+    """Publish a proposal."""
+    author = author or user()
+    return proposals.create_proposal(
+        author, topic_ or topic(), title or f"A proposal number {next(_counter)}",
+        body or "A body long enough to be accepted as a proposal.", language or author.language)
+
+
+def comment(proposal_, author=None, body: str = "A comment.", parent=None,
+            language: str | None = None, alignment: str | None = None):
+    """Publish a comment or a reply."""
+    author = author or user()
+    return comments.post_comment(author, proposal_, body, language or author.language,
+                                 alignment, parent)
