@@ -1,6 +1,8 @@
 """Which language a person reads the interface and the content in."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 from flask import current_app, g, request
 from flask_babel import get_locale
@@ -48,8 +50,13 @@ def reading_language() -> str:
 
 def language_name(code: str, in_language: str | None = None) -> str:
     """Name a language in the reader's interface language, e.g. "Catalan" or "català"."""
+    return _display_name(code, in_language or str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _display_name(code: str, in_language: str) -> str:
     try:
-        name = Locale.parse(code).get_display_name(in_language or str(get_locale()))
+        name = Locale.parse(code).get_display_name(in_language)
     except (ValueError, TypeError):
         return code
     return name[:1].upper() + name[1:] if name else code
@@ -62,4 +69,4 @@ def native_language_name(code: str) -> str:
 
 def text_direction(code: str) -> str:
     """Return "rtl" or "ltr" for a language code."""
-    return "rtl" if code.split("_")[0] in RTL_LANGUAGES else "ltr"
+    return "rtl" if code[:2] in RTL_LANGUAGES else "ltr"

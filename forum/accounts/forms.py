@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, 
 from forum.accounts.service import DISPLAY_NAME_RE
 from forum.i18n import native_language_name
 
-EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# No control characters: PostgreSQL refuses NUL in text, and none belongs in an address.
+EMAIL_RE = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -28,6 +28,8 @@ def name_key(display_name: str) -> str:
 
 def find_by_name(display_name: str) -> User | None:
     """Return the account with this display name, whatever its case."""
+    if "\x00" in display_name:  # no name holds one, and PostgreSQL refuses it in text
+        return None
     return db.session.scalar(select(User).where(User.name_key == name_key(display_name)))
 
 

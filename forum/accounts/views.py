@@ -17,6 +17,7 @@ from forum.extensions import limiter, login_manager
 from forum.machine_translation.reading import for_request
 from forum.proposals.forms import ConfirmForm
 from forum.proposals.models import Proposal
+from forum.proposals.views import page_arg
 
 bp = Blueprint("accounts", __name__)
 
@@ -132,7 +133,7 @@ def profile(user_id: int):
     person = db.get_or_404(User, user_id)
     if person.deleted_at is not None:
         abort(404)
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     proposals = list(db.session.scalars(
         select(Proposal).where(Proposal.author_id == person.id, Proposal.hidden_at.is_(None))
         .order_by(Proposal.created_at.desc())))

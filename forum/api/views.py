@@ -1,7 +1,7 @@
 """Read-only endpoints under /api/v1; each takes ?lang=xx for the reading language."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, make_response, request
 
 from forum.api import serialize
 from forum.comments import service as comments
@@ -9,9 +9,16 @@ from forum.db import db
 from forum.errors.handlers import error_response
 from forum.machine_translation.reading import lookup
 from forum.proposals import service as proposals
-from forum.proposals.models import Proposal, Topic
+from forum.proposals.models import Proposal, ProposalState, Topic
 
 bp = Blueprint("api", __name__)
+# Larger page numbers would overflow the database's integers; no list is that long.
+MAX_PAGE = 1_000_000
+
+
+def _fail(status: int, message: str, code: str):
+    """Stop the request with a JSON error (abort() needs a response, not a tuple)."""
+    abort(make_response(error_response(status, message, code)))
 
 
 def _language() -> str:
@@ -21,8 +28,7 @@ def _language() -> str:
     if code is None:
         return reading_language()
     if code not in current_app.config["LANGUAGES"]:
-        abort(error_response(400, f"Unknown language {code!r}; see /api/v1/languages.",
-                             "unknown_language"))
+        _fail(400, f"Unknown language {code!r}; see /api/v1/languages.", "unknown_language")
     return code
 
 
@@ -30,8 +36,9 @@ def _int_arg(name: str, default: int, maximum: int | None = None) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        abort(error_response(400, f"{name} must be a positive integer.", "bad_parameter"))
+    # isdecimal, not isdigit: int() refuses digits such as "²".
+    if not (raw.isdecimal() and len(raw) <= 7 and 1 <= int(raw) <= MAX_PAGE):
+        _fail(400, f"{name} must be an integer from 1 to {MAX_PAGE}.", "bad_parameter")
     return min(int(raw), maximum) if maximum else int(raw)
 
 
@@ -57,14 +64,20 @@ def proposal_list():
     topic = None
     if request.args.get("topic"):
         slug = request.args["topic"]
-        topic = db.session.scalar(db.select(Topic).where(Topic.slug == slug))
+        # PostgreSQL refuses NUL in text: such a slug names no topic.
+        topic = None if "\x00" in slug else \
+            db.session.scalar(db.select(Topic).where(Topic.slug == slug))
         if topic is None:
-            abort(error_response(404, f"No topic {slug!r}.", "unknown_topic"))
+            _fail(404, f"No topic {slug!r}.", "unknown_topic")
     sort = request.args.get("sort", "newest")
     if sort not in proposals.SORTS:
-        abort(error_response(400, f"sort must be one of {sorted(proposals.SORTS)}.", "bad_parameter"))
-    page = proposals.list_proposals(topic, sort, _int_arg("page", 1),
-                                    request.args.get("state"), _int_arg("per_page", 20, 100))
+        _fail(400, f"sort must be one of {sorted(proposals.SORTS)}.", "bad_parameter")
+    state = request.args.get("state") or None
+    if state is not None and state not in {s.value for s in ProposalState}:
+        _fail(400, f"state must be one of {sorted(s.value for s in ProposalState)}.",
+              "bad_parameter")
+    page = proposals.list_proposals(topic, sort, _int_arg("page", 1), state,
+                                    _int_arg("per_page", 20, 100))
     texts = _texts(page.items)
     return jsonify({"language": texts.language, "page": page.page, "pages": page.pages,
                     "per_page": page.per_page, "total": page.total,

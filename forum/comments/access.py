@@ -25,3 +25,26 @@ def can_edit(user, comment: Comment) -> bool:
 def can_delete(user, comment: Comment) -> bool:
     """Authors delete their own comment at any time; a tombstone keeps its place."""
     return is_author(user, comment) and comment.deleted_at is None
+
+
+class Viewer:
+    """One reader's permissions over a whole thread, worked out once per page.
+
+    A thread of 1,000 comments asks these questions 3,000 times; the cheap test (is this
+    your comment?) comes first and the rules themselves stay in the functions above.
+    """
+
+    def __init__(self, user, proposal):
+        self.user = user
+        self.user_id = user.id if user and user.is_authenticated else None
+        self.can_comment = can_comment(user, proposal)
+        self.proposal = proposal
+
+    def may_reply(self, comment: Comment) -> bool:
+        return self.can_comment and not comment.is_tombstone
+
+    def may_edit(self, comment: Comment) -> bool:
+        return comment.author_id == self.user_id is not None and can_edit(self.user, comment)
+
+    def may_delete(self, comment: Comment) -> bool:
+        return comment.author_id == self.user_id is not None and can_delete(self.user, comment)

@@ -6,6 +6,7 @@ from functools import lru_cache
 import bleach
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
@@ -50,6 +51,6 @@ def render_markdown(source: str) -> str:
                         protocols=ALLOWED_PROTOCOLS, strip=True)
 
 
-def render_plain(text: str) -> str:
-    """Escape a plain text (a title, a name) for HTML."""
-    return bleach.clean(text or "", tags=set(), strip=True)
+def render_plain(text: str) -> Markup:
+    """Escape a plain text (a title, a name) for HTML: no markup survives in it."""
+    return escape(text or "")

@@ -1,8 +1,8 @@
 """Claiming, finishing and failing translation jobs, safely shared by any number of workers.
 
-A claim is one UPDATE over a sub-select of claimable ids. On PostgreSQL the sub-select
-takes its rows `FOR UPDATE SKIP LOCKED`, so concurrent workers on any host skip each
-other's rows instead of waiting or double-claiming; on SQLite the single statement takes
+On PostgreSQL a claim selects claimable rows `FOR UPDATE SKIP LOCKED` and updates them in
+the same transaction, so concurrent workers on any host skip each other's rows instead of
+waiting or double-claiming; on SQLite a claim is one UPDATE over a sub-select, which takes
 the write lock up front, so claims are serialised. A claim carries a unique token and a
 lease: finishing a job requires the token to still be there (an edit in the meantime
 resets the job and drops the token), and a job whose worker died is claimable again once
@@ -16,7 +16,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
 
-from forum.db import db, utcnow
+from forum.db import db, is_postgresql, utcnow
 from forum.machine_translation.models import JobState, TranslationJob
 
 
@@ -37,9 +37,16 @@ def claim(token: str, limit: int) -> list[TranslationJob]:
     candidates = (select(TranslationJob.id).where(_claimable(now))
                   .order_by(TranslationJob.not_before, TranslationJob.id).limit(limit)
                   .with_for_update(skip_locked=True))
+    if is_postgresql():
+        # Two statements in one transaction: the rows stay locked until the commit. As
+        # a sub-select of the UPDATE, PostgreSQL may re-run the LIMIT query and claim more.
+        chosen = TranslationJob.id.in_(list(db.session.scalars(candidates)))
+    else:
+        # One statement on SQLite, which takes the write lock up front (no lock upgrade).
+        chosen = TranslationJob.id.in_(candidates.scalar_subquery())
     db.session.execute(
         update(TranslationJob)
-        .where(TranslationJob.id.in_(candidates.scalar_subquery()), _claimable(now))
+        .where(chosen, _claimable(now))
         .values(state=JobState.RUNNING, claimed_by=token, lease_until=now + lease,
                 attempts=TranslationJob.attempts + 1, updated_at=now)
         .execution_options(synchronize_session=False))

@@ -40,7 +40,7 @@ class ShownText:
 def _original(item, text_field, source: str) -> tuple[Markup, str]:
     if text_field.markdown:
         return Markup(getattr(item, text_field.html_attribute) or ""), source
-    return Markup(render_plain(source)), source
+    return render_plain(source), source
 
 
 class TranslationLookup:
@@ -49,7 +49,7 @@ class TranslationLookup:
     def __init__(self, language: str, originals_only: bool = False):
         self.language = language
         self.originals_only = originals_only
-        self._translations: dict[tuple[str, int, str], Translation] = {}
+        self._translations: dict[tuple[str, int, str], object] = {}
         self._job_states: dict[tuple[str, int], str] = {}
 
     def load(self, items) -> "TranslationLookup":
@@ -57,8 +57,11 @@ class TranslationLookup:
         wanted = self._foreign(items)
         if not wanted or self.originals_only:
             return self
-        rows = db.session.scalars(select(Translation).where(
-            Translation.language == self.language, _items_filter(Translation, wanted)))
+        # Plain rows, not ORM objects: a long thread brings a thousand of them per page.
+        rows = db.session.execute(select(
+            Translation.item_type, Translation.item_id, Translation.field,
+            Translation.source_hash, Translation.text, Translation.html, Translation.engine,
+        ).where(Translation.language == self.language, _items_filter(Translation, wanted)))
         found = set()
         for row in rows:
             self._translations[(row.item_type, row.item_id, row.field)] = row
@@ -94,7 +97,7 @@ class TranslationLookup:
             return ShownText(original_html, item.language, status="original", plain=plain, **base)
         row = self._translations.get((kind.name, item.id, field))
         if row is not None and row.source_hash == source_hash(item.language, source):
-            html = Markup(row.html) if text_field.markdown else Markup(render_plain(row.text))
+            html = Markup(row.html) if text_field.markdown else render_plain(row.text)
             return ShownText(html, self.language, status="translated", engine=row.engine,
                              plain=row.text, **base)
         return ShownText(original_html, item.language, status=self._missing_status(kind.name, item),

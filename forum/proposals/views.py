@@ -17,10 +17,14 @@ from forum.proposals.forms import ConfirmForm, ProposalForm, language_warning
 from forum.proposals.models import Proposal, ProposalState, Topic
 
 bp = Blueprint("proposals", __name__)
+# Larger page numbers would overflow the database's integers in OFFSET; no list is that long.
+MAX_PAGE = 1_000_000
 
 
-def _page_arg() -> int:
-    return request.args.get("page", 1, type=int) or 1
+def page_arg() -> int:
+    """Return the ?page= argument as a page number the database can handle."""
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), MAX_PAGE)
 
 
 def _list_page(template: str, topic: Topic | None = None, **extra):
@@ -28,7 +32,7 @@ def _list_page(template: str, topic: Topic | None = None, **extra):
     sort = sort if sort in service.SORTS else "newest"
     state = request.args.get("state") or None
     state = state if state in {s.value for s in ProposalState} else None
-    page = service.list_proposals(topic, sort, _page_arg(), state)
+    page = service.list_proposals(topic, sort, page_arg(), state)
     topics = service.list_topics()
     texts = for_request(list(page.items) + topics)
     return render_template(template, page=page, topics=topics, topic=topic, sort=sort,
@@ -47,6 +51,8 @@ def list_all():
 
 @bp.get("/topics/<slug>")
 def topic(slug: str):
+    if "\x00" in slug:  # PostgreSQL refuses NUL in text: such a slug names no topic
+        abort(404)
     found = db.first_or_404(db.select(Topic).where(Topic.slug == slug))
     return _list_page("proposals/list.html", topic=found)
 
@@ -81,7 +87,7 @@ def new():
 @bp.get("/proposals/<int:proposal_id>")
 def show(proposal_id: int):
     proposal = db.get_or_404(Proposal, proposal_id)
-    thread = comments.thread_page(proposal, _page_arg())
+    thread = comments.thread_page(proposal, page_arg())
     texts = for_request([proposal, proposal.topic, *thread.comments])
     return render_template("proposals/show.html", proposal=proposal, thread=thread,
                            texts=texts, access=access,
