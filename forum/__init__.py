@@ -24,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from forum import i18n, security, templating
+    from forum import i18n, routing, security, templating
     from forum.db import db
     from forum.extensions import csrf, limiter, login_manager, migrate
 
@@ -34,6 +34,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    routing.init_app(app)
     security.init_app(app)
     templating.init_app(app)
 

@@ -67,6 +67,8 @@ class TranslationJob(db.Model):
     lease_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     engine: Mapped[str | None] = mapped_column(String(255))
+    # The worker that finished the job, for admins (and for proving no job ran twice).
+    worker: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None]

@@ -35,7 +35,8 @@ def _sources_changed(item) -> bool:
     if state.pending:
         return True
     watched = [f.attribute for f in kind.fields] + ["language", "deleted_at"]
-    return any(state.attrs[name].history.has_changes() for name in watched)
+    return any(state.attrs[name].history.has_changes() for name in watched
+               if name in state.attrs)
 
 
 @event.listens_for(Session, "after_flush")

@@ -68,7 +68,7 @@ def _finish(job_id: int, token: str, **values) -> bool:
 def complete(job_id: int, token: str, engine: str | None) -> bool:
     """Mark a job done if this claim still holds it (the caller commits)."""
     return _finish(job_id, token, state=JobState.DONE, engine=engine, last_error=None,
-                   done_at=utcnow())
+                   done_at=utcnow(), worker=token.rpartition(":")[0])
 
 
 def fail(job: TranslationJob, token: str, error: str) -> bool:

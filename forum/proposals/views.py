@@ -111,8 +111,10 @@ def edit(proposal_id: int):
     if not access.can_edit(current_user, proposal):
         abort(403)
     topics = service.list_topics()
-    form = ProposalForm(topics, obj=proposal, body=proposal.body_source,
-                        topic=proposal.topic_id)
+    # Not obj=proposal: its `topic` is a Topic, not the id the select needs, and the form
+    # would come with no topic selected (the browser then sends the first one).
+    form = ProposalForm(topics, title=proposal.title, body=proposal.body_source,
+                        topic=proposal.topic_id, language=proposal.language)
     warning = None
     if form.validate_on_submit():
         warning = doubtful_language(form, f"{form.title.data}\n{form.body.data}")

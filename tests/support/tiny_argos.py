@@ -1,9 +1,11 @@
 """Build tiny, deterministic Argos Translate packages offline, for tests.
 
-`build_tiny_package` writes a real `.argosmodel` (about 0.3 MB, built in well under a
-second) that `argostranslate` installs, loads and runs like any downloaded package:
-a character-level SentencePiece model, a one-layer CTranslate2 Transformer whose weights
-are set by hand, and a MiniSBD sentence splitter, so nothing is downloaded.
+`build_tiny_package` writes a real `.argosmodel` (190 kB; the first build in a process
+takes about 1 s, mostly importing torch through ctranslate2.specs, later pairs 30 ms) that
+`argostranslate` installs, loads and runs like any downloaded package: a character-level
+SentencePiece model, a one-layer CTranslate2 Transformer whose weights are set by hand,
+and a MiniSBD sentence splitter, so nothing is downloaded. Equal arguments give
+byte-identical files.
 
 What the model does, exactly (`expected_translation` computes it):
 
@@ -13,9 +15,9 @@ What the model does, exactly (`expected_translation` computes it):
   `replace_unknowns`, which copies the source token the model attends to.
 - Argos's SentencePiece decoder turns "_" (and U+2581 "▁") into a space:
   "snake_case" -> "SNAKE CASE".
-- A sentence ends at ". ", "! " or "? " (the mark followed by whitespace); the whitespace
-  between two sentences comes back as one space: "Hi.   Bye" -> "HI. BYE",
-  but "3.14" and "e.g." stay whole.
+- A sentence ends at ". ", "! " or "? " (the mark followed by whitespace, so "3.14" does
+  not end one); the whitespace between two sentences comes back as one space:
+  "Hi.   Bye" -> "HI. BYE", "Stop.\tGo" -> "STOP. GO".
 
 Through `ArgosEngine.translate`, additionally:
 
@@ -25,7 +27,10 @@ Through `ArgosEngine.translate`, additionally:
 
 So "hello world" -> "HELLO WORLD", "Hello, world! How are you?" ->
 "HELLO, WORLD! HOW ARE YOU?", "see \\ue0000\\ue001 now" -> "SEE \\ue0000\\ue001 NOW".
-A sentence may be up to 2,000 characters long (the model's position table).
+A sentence may be up to 1,022 characters (the model has 1,024 positions); a longer one
+makes `translate` raise EngineError. Argos's beam search (4 beams, replace_unknowns) grows
+steeply with sentence length: about 5 ms for 50 characters, 0.2 s for 300, 2 s for 600,
+so keep test sentences short.
 """
 from __future__ import annotations
 
@@ -58,7 +63,7 @@ _CODE_DIMS = 128  # Hadamard codes: one orthogonal, zero-mean row per vocabulary
 _FREQUENCIES = 2.0 * 0.6 ** np.arange(16)  # position codes: cos/sin at 16 frequencies
 _POSITION_DIMS = 4 * len(_FREQUENCIES)
 _MODEL_DIMS = _CODE_DIMS + _POSITION_DIMS
-_MAX_POSITIONS = 2048
+_MAX_POSITIONS = 1024
 _ATTENTION_SHARPNESS = 40.0  # >= 30 nats between the aligned position and any other
 _COPY_GAIN = 4.0
 
@@ -68,15 +73,21 @@ def build_tiny_package(
     from_code: str = "en",
     to_code: str = "de",
     version: str = "1.0",
+    sentence_splitter: bool = True,
 ) -> Path:
-    """Write the tiny `from_code`->`to_code` package into `dest_dir` and return its path."""
-    name = package_folder(from_code, to_code, version)
-    path = Path(dest_dir) / f"{name}.argosmodel"
-    if not path.exists():  # same arguments, same bytes: reuse an earlier build
+    """Write the tiny `from_code`->`to_code` package into `dest_dir` and return its path.
+
+    Without `sentence_splitter` the package lacks minisbd/, like packages from the Argos
+    index, whose MiniSBD model argostranslate would download on first use.
+    """
+    suffix = "" if sentence_splitter else "-no-splitter"
+    path = Path(dest_dir) / f"{package_folder(from_code, to_code, version)}{suffix}.argosmodel"
+    data = _package_bytes(from_code, to_code, version, sentence_splitter)  # once per process
+    if not path.is_file() or path.read_bytes() != data:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
-        partial.write_bytes(_package_bytes(from_code, to_code, version))
-        partial.replace(path)
+        partial.write_bytes(data)
+        partial.replace(path)  # readers never see half a file
     return path
 
 
@@ -103,18 +114,65 @@ def build_corrupt_package(dest_dir: Path, kind: str = "not-a-zip") -> Path:
     if kind == "not-a-zip":
         path.write_bytes(b"this is not a zip archive\n" * 10)
         return path
-    good = zipfile.ZipFile(io.BytesIO(_package_bytes("en", "de", "1.0")))
+    good = zipfile.ZipFile(io.BytesIO(_package_bytes("en", "de", "1.0", True)))
     files = {info.filename: good.read(info) for info in good.infolist() if not info.is_dir()}
     top = package_folder("en", "de")
     _corrupt(files, top, kind)
-    # "damaged" is stored uncompressed so that its bytes can be flipped in place.
-    compression = zipfile.ZIP_STORED if kind == "damaged" else zipfile.ZIP_DEFLATED
-    with zipfile.ZipFile(path, "w", compression) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    if kind == "damaged":  # flip stored bytes so extraction fails its CRC check midway
-        path.write_bytes(path.read_bytes().replace(b"DAMAGE-ME" * 4, b"DAMAGED!!" * 4))
+    # "damaged" is stored uncompressed so that its bytes can be flipped in place, which
+    # extraction notices (CRC check) only after writing the files before it.
+    data = _zip(files, zipfile.ZIP_STORED if kind == "damaged" else zipfile.ZIP_DEFLATED)
+    path.write_bytes(data.replace(b"DAMAGE-ME" * 4, b"DAMAGED!!" * 4))
     return path
+
+
+def sentence_splitter_model(lang: str) -> bytes:
+    """Return a MiniSBD ONNX model ending a sentence at . ! ? followed by whitespace."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    units = ["<PAD>", "<UNK>", " ", ".", "!", "?"]  # MiniSBD maps all whitespace to " "
+    constants = {
+        "is_mark": np.array([0, 0, 0, 1, 1, 1], np.float32),
+        "is_gap": np.array([1, 0, 1, 0, 0, 0], np.float32),  # padding counts as a gap
+        "one": np.array([1], np.int64),
+        "to_end": np.array([2**62], np.int64),
+        "pad_last": np.array([0, 0, 0, 1], np.int64),
+        "gap": np.array(1.0, np.float32),
+        "last_axis": np.array([2], np.int64),
+        "weight": np.array([0, 0, 2], np.float32),  # class 2 = sentence end
+        "bias": np.array([1, 0, 0], np.float32),  # class 0 = inside a token
+    }
+    nodes = [
+        helper.make_node("Gather", ["is_mark", "units"], ["mark"]),
+        helper.make_node("Slice", ["units", "one", "to_end", "one"], ["next_units"]),
+        helper.make_node("Gather", ["is_gap", "next_units"], ["next_gap_short"]),
+        helper.make_node("Pad", ["next_gap_short", "pad_last", "gap"], ["next_gap"]),
+        helper.make_node("Mul", ["mark", "next_gap"], ["end"]),
+        helper.make_node("Unsqueeze", ["end", "last_axis"], ["end_3d"]),
+        helper.make_node("Mul", ["end_3d", "weight"], ["scaled"]),
+        helper.make_node("Add", ["scaled", "bias"], ["logits"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "sentence_ends",
+        [
+            helper.make_tensor_value_info("units", TensorProto.INT64, ["batch", "length"]),
+            # MiniSBD always feeds features; this model does not need them.
+            helper.make_tensor_value_info("features", TensorProto.FLOAT, ["batch", "length", "f"]),
+        ],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "length", 3])],
+        [numpy_helper.from_array(value, name) for name, value in constants.items()],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    vocab = {"lang": lang, "idx": 0, "cutoff": 0, "lower": False, "_id2unit": units,
+             "_unit2id": {unit: i for i, unit in enumerate(units)}}
+    properties = {"lang_code": lang, "config": json.dumps({"max_seqlen": 1000, "feat_funcs": []}),
+                  "vocab": json.dumps(vocab), "lexicon": "null"}
+    for key, value in properties.items():
+        model.metadata_props.add(key=key, value=value)
+    onnx.checker.check_model(model)
+    return model.SerializeToString()
 
 
 def _expected_run(run: str) -> str:
@@ -123,7 +181,7 @@ def _expected_run(run: str) -> str:
         lead, core, trail = re.fullmatch(r"(\s*)(.*?)(\s*)", line, re.DOTALL).groups()
         if any(char.isalpha() for char in core):
             core = re.sub(r"([.!?])\s+", r"\1 ", core)
-            core = "".join(char.upper() if char in string.ascii_lowercase else char for char in core)
+            core = "".join(_target_piece(char) for char in core)
             core = core.replace("_", " ").replace("\u2581", " ")
         lines.append(lead + core + trail)
     return "\n".join(lines)
@@ -148,22 +206,30 @@ def _corrupt(files: dict[str, bytes], top: str, kind: str) -> None:
 
 
 @functools.lru_cache(maxsize=None)
-def _package_bytes(from_code: str, to_code: str, version: str) -> bytes:
+def _package_bytes(from_code: str, to_code: str, version: str, sentence_splitter: bool) -> bytes:
     top = package_folder(from_code, to_code, version)
-    with tempfile.TemporaryDirectory(prefix="tiny-argos-") as work:
-        root = Path(work) / top
-        (root / "minisbd").mkdir(parents=True)
-        sentencepiece = _train_sentencepiece()
-        (root / "sentencepiece.model").write_bytes(sentencepiece)
-        _write_model(root / "model", _vocabulary(sentencepiece))
-        (root / "minisbd" / f"{from_code}.onnx").write_bytes(_sentence_splitter(from_code))
-        (root / "metadata.json").write_text(json.dumps(_metadata(from_code, to_code, version), indent=2))
-        (root / "README.md").write_text("Tiny test package: upper-cases a-z.\n")
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for file in sorted(root.rglob("*")):
-                archive.write(file, file.relative_to(work).as_posix())
-        return buffer.getvalue()
+    sentencepiece = _train_sentencepiece()
+    metadata = _metadata(from_code, to_code, version)
+    files = {
+        f"{top}/metadata.json": json.dumps(metadata, indent=2).encode(),
+        f"{top}/README.md": b"Tiny test package: upper-cases a-z.\n",
+        f"{top}/sentencepiece.model": sentencepiece,
+    }
+    if sentence_splitter:
+        files[f"{top}/minisbd/{from_code}.onnx"] = sentence_splitter_model(from_code)
+    for name, data in _model_files(_vocabulary(sentencepiece)).items():
+        files[f"{top}/model/{name}"] = data
+    return _zip(files, zipfile.ZIP_DEFLATED)
+
+
+def _zip(files: dict[str, bytes], compression: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in files.items():
+            # A fixed date makes equal packages byte-identical across processes.
+            entry = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            archive.writestr(entry, data, compression)
+    return buffer.getvalue()
 
 
 def _metadata(from_code: str, to_code: str, version: str) -> dict:
@@ -207,7 +273,7 @@ def _vocabulary(sentencepiece_model: bytes) -> list[str]:
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
 
-def _write_model(model_dir: Path, vocabulary: list[str]) -> None:
+def _model_files(vocabulary: list[str]) -> dict[str, bytes]:
     import ctranslate2
 
     spec = _transformer_spec(vocabulary)
@@ -216,7 +282,10 @@ def _write_model(model_dir: Path, vocabulary: list[str]) -> None:
         def _load(self):
             return spec
 
-    _HandSetWeights().convert(str(model_dir), quantization="float16", force=True)
+    with tempfile.TemporaryDirectory(prefix="tiny-argos-") as work:
+        model_dir = Path(work) / "model"
+        _HandSetWeights().convert(str(model_dir), force=True)
+        return {file.name: file.read_bytes() for file in sorted(model_dir.iterdir())}
 
 
 def _transformer_spec(vocabulary: list[str]):
@@ -307,52 +376,3 @@ def _position_codes() -> np.ndarray:
     angles = np.arange(_MAX_POSITIONS)[:, None] * _FREQUENCIES[None, :]
     cos, sin = np.cos(angles), np.sin(angles)
     return np.concatenate([cos, sin, -cos, -sin], axis=1).astype(np.float32)
-
-
-def _sentence_splitter(lang: str) -> bytes:
-    """Return a MiniSBD ONNX model ending a sentence at . ! ? followed by whitespace."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-
-    units = ["<PAD>", "<UNK>", " ", ".", "!", "?"]  # MiniSBD maps all whitespace to " "
-    constants = {
-        "is_mark": np.array([0, 0, 0, 1, 1, 1], np.float32),
-        "is_gap": np.array([1, 0, 1, 0, 0, 0], np.float32),  # padding counts as a gap
-        "one": np.array([1], np.int64),
-        "to_end": np.array([2**62], np.int64),
-        "pad_last": np.array([0, 0, 0, 1], np.int64),
-        "gap": np.array(1.0, np.float32),
-        "last_axis": np.array([2], np.int64),
-        "weight": np.array([0, 0, 2], np.float32),  # class 2 = sentence end
-        "bias": np.array([1, 0, 0], np.float32),  # class 0 = inside a token
-    }
-    nodes = [
-        helper.make_node("Gather", ["is_mark", "units"], ["mark"]),
-        helper.make_node("Slice", ["units", "one", "to_end", "one"], ["next_units"]),
-        helper.make_node("Gather", ["is_gap", "next_units"], ["next_gap_short"]),
-        helper.make_node("Pad", ["next_gap_short", "pad_last", "gap"], ["next_gap"]),
-        helper.make_node("Mul", ["mark", "next_gap"], ["end"]),
-        helper.make_node("Unsqueeze", ["end", "last_axis"], ["end_3d"]),
-        helper.make_node("Mul", ["end_3d", "weight"], ["scaled"]),
-        helper.make_node("Add", ["scaled", "bias"], ["logits"]),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "sentence_ends",
-        [
-            helper.make_tensor_value_info("units", TensorProto.INT64, ["batch", "length"]),
-            helper.make_tensor_value_info("features", TensorProto.FLOAT, ["batch", "length", "feats"]),
-        ],
-        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "length", 3])],
-        [numpy_helper.from_array(value, name) for name, value in constants.items()],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 8
-    vocab = {"lang": lang, "idx": 0, "cutoff": 0, "lower": False, "_id2unit": units,
-             "_unit2id": {unit: i for i, unit in enumerate(units)}}
-    properties = {"lang_code": lang, "config": json.dumps({"max_seqlen": 1000, "feat_funcs": []}),
-                  "vocab": json.dumps(vocab), "lexicon": "null"}
-    for key, value in properties.items():
-        model.metadata_props.add(key=key, value=value)
-    onnx.checker.check_model(model)
-    return model.SerializeToString()

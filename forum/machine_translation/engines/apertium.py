@@ -7,9 +7,12 @@ import shlex
 import shutil
 import subprocess
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
-from .apertium_pipeline import Pipeline, PipelineDied, PipelineError, null_flush_script, parse_stages
+from .apertium_pipeline import (
+    Pipeline, PipelineBroken, PipelineError, null_flush_script, parse_stages,
+)
 from .base import Engine, EngineError, Pair
 
 # Apertium names languages by ISO 639-3 (older pairs by 639-1); the forum uses 639-1.
@@ -56,6 +59,7 @@ _DEFORMAT_TOKEN = re.compile(
 )
 _REFORMAT_TOKEN = re.compile(r"\[\\@|\.\[\]|\\[][\\/@<>^${}]|[][]")
 _SENTENCE_END = ".[]"  # destxt's inserted full stop, which retxt removes again
+_FRAME_END = b"\n]"  # every framed segment ends with a newline superblank
 
 
 def iso_code(code: str) -> str:
@@ -73,7 +77,7 @@ def mode_languages(mode: str) -> tuple[str, str] | None:
 
 
 def deformat(text: str) -> str:
-    """Turn plain text into Apertium's stream format exactly as apertium-destxt does."""
+    """Turn plain text into stream format as apertium-destxt does, placeholders as blanks."""
     out: list[str] = []
     blank: list[str] = []
     sentence_end = False
@@ -123,13 +127,16 @@ class ApertiumEngine(Engine):
     name = "apertium"
 
     def __init__(self, modes_dir: str | os.PathLike | None = None,
-                 apertium_bin: str = "apertium", timeout: float = 30.0):
+                 apertium_bin: str = "apertium", timeout: float = 30.0,
+                 max_pipelines: int | None = None):
         self.apertium_bin = apertium_bin
         self.timeout = timeout
+        # A warm pipeline holds 80-600 MB; a cap stops the least recently used ones.
+        self.max_pipelines = max_pipelines
         self._modes_dir = Path(modes_dir) if modes_dir is not None else None
         self._lock = threading.Lock()  # guards the two caches below
         self._pairs: dict[tuple[str, str], Pair] | None = None
-        self._pipelines: dict[str, Pipeline] = {}
+        self._pipelines: OrderedDict[str, Pipeline] = OrderedDict()  # least recent first
 
     # --- discovery ---------------------------------------------------------------------
 
@@ -205,13 +212,15 @@ class ApertiumEngine(Engine):
                                        target: str) -> list[str]:
         """Translate each segment with its own `apertium -u MODE` process (for comparison)."""
         mode = self.mode_for(source, target)
-        command = [self._binary() or self.apertium_bin, "-u", "-d", str(self.modes_dir.parent), mode]
+        datadir = str(self.modes_dir.parent)
+        command = [self._binary() or self.apertium_bin, "-u", "-d", datadir, mode]
         return [self._run_once(command, segment, mode) for segment in segments]
 
     def pipeline_pids(self, source: str, target: str) -> list[int]:
         """Return the process ids of the pair's running pipeline (empty when not started)."""
+        mode = self.mode_for(source, target)
         with self._lock:
-            pipeline = self._pipelines.get(self.mode_for(source, target))
+            pipeline = self._pipelines.get(mode)
         return pipeline.pids() if pipeline is not None else []
 
     def close(self) -> None:
@@ -220,29 +229,41 @@ class ApertiumEngine(Engine):
 
     def _run(self, mode: str, blocks: list[bytes]) -> list[bytes]:
         """Exchange blocks with the mode's pipeline, restarting it when it has died."""
-        pipeline = self._pipeline(mode)
-        with pipeline.lock:
-            try:
-                return _exchange_with_restart(pipeline, blocks)
-            except PipelineError as exc:
-                detail = pipeline.stderr_tail()
-                # Never leave a hung or half-read pipeline for the next batch.
-                pipeline.stop()
-                message = f"Apertium {mode}: {exc}" + (f": {detail}" if detail else "")
-                raise EngineError(message) from exc
+        while True:
+            pipeline, evicted = self._pipeline(mode)
+            _retire(evicted)
+            with pipeline.lock:
+                if pipeline.retired:
+                    continue  # refresh() or close() dropped it while we waited: take the new one
+                try:
+                    return _exchange_with_restart(pipeline, blocks)
+                except PipelineError as exc:
+                    detail = pipeline.stderr_tail()
+                    # Never leave a hung or half-read pipeline for the next batch.
+                    pipeline.stop()
+                    message = f"Apertium {mode}: {exc}" + (f": {detail}" if detail else "")
+                    raise EngineError(message) from exc
 
-    def _pipeline(self, mode: str) -> Pipeline:
-        """Return the mode's pipeline object, creating it (not yet started) on first use."""
+    def _pipeline(self, mode: str) -> tuple[Pipeline, list[Pipeline]]:
+        """Return the mode's pipeline (created, not started, on first use) and those evicted."""
         with self._lock:
             pipeline = self._pipelines.get(mode)
             if pipeline is None:
-                env = self._env()
-                wblank_mode = shutil.which("apertium-wblank-mode", path=env["PATH"])
-                script, null_flush = null_flush_script(self.modes_dir / f"{mode}.mode", wblank_mode)
-                # -n is what `apertium -u` passes: generate without unknown-word marks.
-                stages = parse_stages(script, generator_flag="-n", null_flush=null_flush)
-                pipeline = self._pipelines[mode] = Pipeline(stages, env, self.timeout)
-            return pipeline
+                pipeline = self._pipelines[mode] = self._new_pipeline(mode)
+            self._pipelines.move_to_end(mode)
+            evicted = []
+            while self.max_pipelines and len(self._pipelines) > self.max_pipelines:
+                evicted.append(self._pipelines.popitem(last=False)[1])
+            return pipeline, evicted
+
+    def _new_pipeline(self, mode: str) -> Pipeline:
+        """Build the pipeline `apertium -u -z MODE` would run."""
+        env = self._env()
+        wblank_mode = shutil.which("apertium-wblank-mode", path=env["PATH"])
+        script, null_flush = null_flush_script(self.modes_dir / f"{mode}.mode", wblank_mode)
+        # -n is what `apertium -u` passes: generate without unknown-word marks.
+        stages = parse_stages(script, generator_flag="-n", null_flush=null_flush)
+        return Pipeline(stages, env, self.timeout)
 
     def _run_once(self, command: list[str], segment: str, mode: str) -> str:
         """Run one apertium process on one segment, the way `echo TEXT | apertium` does."""
@@ -261,10 +282,9 @@ class ApertiumEngine(Engine):
     def _stop_pipelines(self) -> None:
         """Stop and forget every pipeline, waiting for batches in flight."""
         with self._lock:
-            pipelines, self._pipelines = list(self._pipelines.values()), {}
-        for pipeline in pipelines:
-            with pipeline.lock:
-                pipeline.stop()
+            pipelines = list(self._pipelines.values())
+            self._pipelines.clear()
+        _retire(pipelines)
 
     def _binary(self) -> str | None:
         """Return the full path of the apertium program, if installed."""
@@ -281,17 +301,35 @@ class ApertiumEngine(Engine):
         return env
 
 
+def _retire(pipelines: list[Pipeline]) -> None:
+    """Stop pipelines for good, each after the batch it may be running."""
+    for pipeline in pipelines:
+        with pipeline.lock:
+            pipeline.retire()
+
+
 def _exchange_with_restart(pipeline: Pipeline, blocks: list[bytes]) -> list[bytes]:
     """Exchange blocks, starting the pipeline first if needed and once more if it died."""
     if not pipeline.alive():
         pipeline.start()
     try:
-        return pipeline.exchange(blocks)
-    except PipelineDied:
+        return _checked_exchange(pipeline, blocks)
+    except PipelineBroken:
         # It may have died between batches (killed, out of memory) without us noticing;
         # a second death on a fresh pipeline means this input kills it, and is raised.
         pipeline.start()
-        return pipeline.exchange(blocks)
+        return _checked_exchange(pipeline, blocks)
+
+
+def _checked_exchange(pipeline: Pipeline, blocks: list[bytes]) -> list[bytes]:
+    """Exchange blocks and make sure every answer is complete."""
+    answers = pipeline.exchange(blocks)
+    # When a program dies, the ones after it flush what they hold and a NUL at EOF, which
+    # looks like an answer. A real answer always ends with the newline superblank that
+    # `_frame` puts at the end of every segment.
+    if not all(answer.endswith(_FRAME_END) for answer in answers):
+        raise PipelineBroken("pipeline returned a cut-off answer")
+    return answers
 
 
 def _data_size(mode_file: Path) -> int | None:

@@ -26,8 +26,8 @@ class PipelineError(EngineError):
     """A pipeline died, hung or broke its framing during a batch."""
 
 
-class PipelineDied(PipelineError):
-    """A pipeline process exited or closed a pipe (a restart may help)."""
+class PipelineBroken(PipelineError):
+    """A pipeline process exited, closed a pipe or broke the framing (a restart may help)."""
 
 
 class PipelineTimeout(PipelineError):
@@ -87,6 +87,7 @@ class Pipeline:
         self.env = env
         self.timeout = timeout
         self.lock = threading.Lock()  # held by the caller for a whole exchange
+        self.retired = False  # set once its owner has dropped it; never start it again
         self._procs: list[subprocess.Popen] = []
         self._stderr = None
 
@@ -100,6 +101,8 @@ class Pipeline:
 
     def start(self) -> None:
         """Start (or restart) the chain of processes."""
+        if self.retired:
+            raise PipelineError("pipeline was retired")
         self.stop()
         self._stderr = _append_only_tempfile()
         upstream = subprocess.PIPE
@@ -137,28 +140,36 @@ class Pipeline:
             self._stderr.close()
             self._stderr = None
 
+    def retire(self) -> None:
+        """Stop the chain for good."""
+        self.retired = True
+        self.stop()
+
     def exchange(self, blocks: list[bytes]) -> list[bytes]:
         """Send each block followed by NUL and return the NUL-terminated answers in order."""
         if not self.alive():
-            raise PipelineDied("pipeline is not running")
+            raise PipelineBroken("pipeline is not running")
         self._stderr.truncate(0)  # keep only this batch's messages for error reports
         payload = b"".join(block + NUL for block in blocks)
         output = self._pump(payload, len(blocks))
         answers = output.split(NUL)
         if len(answers) != len(blocks) + 1 or answers[-1]:
-            raise PipelineError("pipeline returned more output than it was sent")
+            # Programs flush a NUL at EOF when one before them dies: more answers than asked.
+            raise PipelineBroken("pipeline returned more output than it was sent")
         return answers[:-1]
 
     def stderr_tail(self, limit: int = 500) -> str:
         """Return the end of what the programs wrote to stderr during the last batch."""
         if self._stderr is None:
             return ""
-        self._stderr.seek(0)
-        return self._stderr.read()[-limit:].decode("utf-8", "replace").strip()
+        size = self._stderr.seek(0, os.SEEK_END)
+        self._stderr.seek(max(0, size - limit))
+        return self._stderr.read().decode("utf-8", "replace").strip()
 
     def _pump(self, payload: bytes, expected: int) -> bytes:
-        """Write `payload` and read until `expected` NULs arrive, both at once so neither pipe fills."""
+        """Write `payload` while reading until `expected` NULs are back, so no pipe fills up."""
         stdin, stdout = self._procs[0].stdin, self._procs[-1].stdout
+        view = memoryview(payload)
         output = bytearray()
         received = written = 0
         deadline = time.monotonic() + self.timeout
@@ -169,31 +180,31 @@ class Pipeline:
             while received < expected:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise PipelineTimeout(f"no output from Apertium for {self.timeout:g} s")
+                    raise PipelineTimeout(f"no progress for {self.timeout:g} s")
                 for key, _ in selector.select(remaining):
                     if key.fileobj is stdin:
-                        written += self._write_some(stdin, payload, written)
+                        written += self._write_some(stdin, view[written:written + _CHUNK])
                         if written == len(payload):
                             selector.unregister(stdin)
-                        continue
-                    data = os.read(stdout.fileno(), _CHUNK)
-                    if not data:
-                        raise PipelineDied("pipeline closed its output")
-                    output += data
-                    received += data.count(NUL)
+                    else:
+                        data = os.read(stdout.fileno(), _CHUNK)
+                        if not data:
+                            raise PipelineBroken("pipeline closed its output")
+                        output += data
+                        received += data.count(NUL)
                     # The timeout bounds a hang, not a long batch that keeps progressing.
                     deadline = time.monotonic() + self.timeout
         return bytes(output)
 
     @staticmethod
-    def _write_some(stdin, payload: bytes, offset: int) -> int:
+    def _write_some(stdin, chunk: memoryview) -> int:
         """Write what the pipe accepts now and return how many bytes went out."""
         try:
-            return os.write(stdin.fileno(), payload[offset:offset + _CHUNK])
+            return os.write(stdin.fileno(), chunk)
         except BlockingIOError:
             return 0
         except (BrokenPipeError, ConnectionResetError) as exc:
-            raise PipelineDied("pipeline closed its input") from exc
+            raise PipelineBroken("pipeline closed its input") from exc
 
 
 def _append_only_tempfile():

@@ -34,8 +34,9 @@ __all__ = ["ArgosEngine", "ArgosPackageError"]
 
 Progress = Callable[[int, int], None]
 
-# argostranslate keeps its configuration in module globals shared by the whole process.
-_ARGOS_LOCK = threading.Lock()
+# argostranslate keeps its configuration in module globals shared by the whole process;
+# installs repoint them for a while, so every change to them holds this lock.
+_ARGOS_LOCK = threading.RLock()
 _LINE = re.compile(r"(\s*)(.*?)(\s*)", re.DOTALL)
 
 
@@ -44,7 +45,9 @@ class ArgosEngine(Engine):
 
     name = "argos"
 
-    def __init__(self, packages_dir: str | Path, max_loaded_models: int = 4, intra_threads: int = 1):
+    def __init__(
+        self, packages_dir: str | Path, max_loaded_models: int = 4, intra_threads: int = 1
+    ):
         if max_loaded_models < 1:
             raise ValueError("max_loaded_models must be at least 1")
         self.packages_dir = Path(packages_dir).resolve()
@@ -61,10 +64,10 @@ class ArgosEngine(Engine):
 
     def pairs(self) -> list[Pair]:
         """List the installed pairs from their metadata.json files."""
-        return [
-            Pair(package.source, package.target, self.name, package.version, tree_size(package.path))
-            for package in self._packages().values()
-        ]
+        # The detail names the pair: it becomes part of the chain stored with translations.
+        return [Pair(package.source, package.target, self.name,
+                     f"{package.source}-{package.target} v{package.version}",
+                     tree_size(package.path)) for package in self._packages().values()]
 
     def loaded_pairs(self) -> list[tuple[str, str]]:
         """List the pairs whose models are in memory, least recently used first."""
@@ -77,29 +80,25 @@ class ArgosEngine(Engine):
         `progress(done_bytes, total_bytes)` is called as the package is extracted.
         """
         archive = inspect_archive(Path(path))
-        replaced = self._folders_replaced_by(archive)
-        argos_package, settings, _ = self._argos()
         self.packages_dir.mkdir(parents=True, exist_ok=True)
         with _ARGOS_LOCK, self._staging() as staging, self._staging() as trash:
-            settings.package_data_dir = staging  # install_from_path extracts there
-            try:
-                _report_while(lambda: argos_package.install_from_path(archive.path), staging, archive.size_bytes, progress)
-            except DAMAGED_ARCHIVE_ERRORS as exc:
-                raise ArgosPackageError(f"{archive.path.name}: damaged archive ({exc})") from exc
-            finally:
-                settings.package_data_dir = self.packages_dir
+            replaced = self._folders_replaced_by(archive)
+            self._extract(archive, staging, progress)
             swap_in(staging / archive.folder, self.packages_dir / archive.folder, replaced, trash)
         self._forget(archive.source, archive.target)
-        return [pair for pair in self.pairs() if (pair.source, pair.target) == (archive.source, archive.target)]
+        pair = (archive.source, archive.target)
+        return [each for each in self.pairs() if (each.source, each.target) == pair]
 
     def remove(self, source: str, target: str) -> bool:
         """Uninstall the package of a pair; say whether there was one."""
-        folders = [package.path for package in installed_packages(self.packages_dir)
-                   if (package.source, package.target) == (source, target)]
-        if folders:
-            with self._staging() as trash:
-                for number, folder in enumerate(folders):
-                    folder.rename(trash / f"{number}-{folder.name}")  # vanishes from listings at once
+        with _ARGOS_LOCK:
+            folders = [package.path for package in installed_packages(self.packages_dir)
+                       if (package.source, package.target) == (source, target)]
+            if folders:
+                with self._staging() as trash:
+                    for number, folder in enumerate(folders):
+                        # One rename takes it out of every listing at once.
+                        folder.rename(trash / f"{number}-{folder.name}")
         self._forget(source, target)
         return bool(folders)
 
@@ -135,7 +134,8 @@ class ArgosEngine(Engine):
     def _package(self, source: str, target: str) -> InstalledPackage:
         package = self._packages().get((source, target))
         if package is None:
-            raise EngineError(f"no Argos package for {source}->{target} is installed in {self.packages_dir}")
+            raise EngineError(
+                f"no Argos package for {source}->{target} is installed in {self.packages_dir}")
         return package
 
     def _model(self, package: InstalledPackage) -> _LoadedModel:
@@ -153,7 +153,8 @@ class ArgosEngine(Engine):
         try:
             return _LoadedModel(package, self._argos(), self.intra_threads)
         except Exception as exc:
-            raise EngineError(f"cannot load the Argos {package.source}->{package.target} model: {exc}") from exc
+            pair = f"{package.source}->{package.target}"
+            raise EngineError(f"cannot load the Argos {pair} model: {exc}") from exc
 
     def _argos(self):
         return _import_argos(self.packages_dir, self.runtime_dir, self.intra_threads)
@@ -168,10 +169,23 @@ class ArgosEngine(Engine):
                     f"{archive.path.name}: folder {archive.folder} already holds the "
                     f"{package.source}->{package.target} package"
                 )
-        replaced = [package.path for package in installed if (package.source, package.target) == pair]
+        replaced = [package.path for package in installed
+                    if (package.source, package.target) == pair]
         if destination.exists() and destination not in replaced:
             replaced.append(destination)  # a leftover that is not a package
         return replaced
+
+    def _extract(self, archive: PackageArchive, staging: Path, progress: Progress | None) -> None:
+        """Run argostranslate's own installer, pointed at `staging` instead of the packages."""
+        argos_package, settings, _ = self._argos()
+        settings.package_data_dir = staging
+        try:
+            _report_while(lambda: argos_package.install_from_path(archive.path), staging,
+                          archive.size_bytes, progress)
+        except DAMAGED_ARCHIVE_ERRORS as exc:
+            raise ArgosPackageError(f"{archive.path.name}: damaged archive ({exc})") from exc
+        finally:
+            settings.package_data_dir = self.packages_dir
 
     @contextmanager
     def _staging(self) -> Iterator[Path]:
@@ -204,6 +218,7 @@ class _LoadedModel:
         languages = (argos_translate.Language(pkg.from_code, pkg.from_name),
                      argos_translate.Language(pkg.to_code, pkg.to_name))
         self.translation = argos_translate.PackageTranslation(*languages, pkg)
+        _require_offline_splitter(self.translation.sentencizer, package.path)
         # PackageTranslation would build this on first use with the process-wide thread count.
         self.translation.translator = ctranslate2.Translator(
             str(pkg.package_path / "model"),
@@ -218,8 +233,10 @@ class _LoadedModel:
     def translate(self, texts: list[str]) -> list[str]:
         """Translate single-line texts, all their sentences in one translate_batch call."""
         pkg = self.translation.pkg
-        sentences = [self.translation.sentencizer.split_sentences(text) or [text] for text in texts]
-        hypotheses = iter(self._translate_batch([pkg.tokenizer.encode(s) for group in sentences for s in group]))
+        splitter = self.translation.sentencizer
+        sentences = [splitter.split_sentences(text) or [text] for text in texts]
+        batch = [pkg.tokenizer.encode(sentence) for group in sentences for sentence in group]
+        hypotheses = iter(self._translate_batch(batch))
         return [self._decode([next(hypotheses) for _ in group]) for group in sentences]
 
     def _translate_batch(self, batch: list[list[str]]) -> list[list[str]]:
@@ -242,10 +259,24 @@ class _LoadedModel:
 
     def _decode(self, hypotheses: list[list[str]]) -> str:
         prefix = self.translation.pkg.target_prefix
-        tokens = [token for hypothesis in hypotheses
-                  for token in (hypothesis[1:] if prefix and hypothesis[:1] == [prefix] else hypothesis)]
+        if prefix:  # CTranslate2 returns it at the start of every sentence
+            hypotheses = [h[1:] if h[:1] == [prefix] else h for h in hypotheses]
+        tokens = [token for hypothesis in hypotheses for token in hypothesis]
         text = self.translation.pkg.tokenizer.decode(tokens)
         return text[1:] if text.startswith(" ") else text  # SentencePiece's leading "▁"
+
+
+def _require_offline_splitter(sentencizer, package_path: Path) -> None:
+    """Refuse a MiniSBD splitter that would download its model: workers never go online."""
+    from minisbd import models
+
+    if os.path.isfile(sentencizer.lang):  # the package's own minisbd/*.onnx
+        return
+    cached = Path(models.cache_dir) / f"{sentencizer.lang}.onnx"
+    if not cached.is_file():
+        raise RuntimeError(
+            f"the package has no minisbd/*.onnx sentence model; put MiniSBD's {cached.name} "
+            f"in {package_path / 'minisbd'} or {cached.parent}")
 
 
 def _import_argos(packages_dir: Path, runtime_dir: Path, intra_threads: int):
@@ -255,10 +286,11 @@ def _import_argos(packages_dir: Path, runtime_dir: Path, intra_threads: int):
         os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
     from argostranslate import package, settings, translate
 
-    settings.package_data_dir = packages_dir
-    settings.package_dirs = [packages_dir]
-    # The default picks Stanza when a path contains "stanza"; Stanza always goes online.
-    settings.chunk_type = settings.ChunkType.MINISBD
+    with _ARGOS_LOCK:
+        settings.package_data_dir = packages_dir
+        settings.package_dirs = [packages_dir]
+        # The default picks Stanza when a path contains "stanza"; Stanza always goes online.
+        settings.chunk_type = settings.ChunkType.MINISBD
     return package, settings, translate
 
 
@@ -274,7 +306,9 @@ def _environment(packages_dir: Path, runtime_dir: Path, intra_threads: int) -> d
     }
 
 
-def _report_while(work: Callable[[], None], folder: Path, total: int, progress: Progress | None) -> None:
+def _report_while(
+    work: Callable[[], None], folder: Path, total: int, progress: Progress | None
+) -> None:
     """Run `work`, calling `progress` with the bytes written to `folder` meanwhile."""
     if progress is None:
         work()
@@ -290,16 +324,13 @@ def _report_while(work: Callable[[], None], folder: Path, total: int, progress: 
     progress(0, total)
     worker = threading.Thread(target=run, name="argos-install", daemon=True)
     worker.start()
-    while not _joined(worker, timeout=0.1):
+    worker.join(0.1)
+    while worker.is_alive():
         progress(min(tree_size(folder), total), total)
+        worker.join(0.1)
     if failures:
         raise failures[0]
     progress(total, total)
-
-
-def _joined(thread: threading.Thread, timeout: float) -> bool:
-    thread.join(timeout)
-    return not thread.is_alive()
 
 
 def _template(segment: str, texts: dict[str, int]) -> list[str | int]:

@@ -150,7 +150,8 @@ def _translate_codes(metadata: object) -> tuple[str, str]:
         raise ArgosPackageError(f"package type is {kind!r}; only 'translate' packages translate")
     codes = metadata.get("from_code"), metadata.get("to_code")
     if not all(isinstance(code, str) and _LANGUAGE_CODE.match(code) for code in codes):
-        raise ArgosPackageError(f"metadata.json needs language codes in from_code and to_code, got {codes}")
+        raise ArgosPackageError(
+            f"metadata.json needs language codes in from_code and to_code, got {codes}")
     if codes[0] == codes[1]:
         raise ArgosPackageError(f"from_code and to_code are both {codes[0]!r}")
     return codes

@@ -1,8 +1,8 @@
-"""accounts proposals comments translations
+"""initial schema
 
-Revision ID: f9cfba620258
+Revision ID: ea7e30f0f299
 Revises: 
-Create Date: 2026-11-25 10:57:12.569524
+Create Date: 2026-11-25 11:23:46.446637
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'f9cfba620258'
+revision = 'ea7e30f0f299'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -41,6 +41,7 @@ def upgrade():
     sa.Column('lease_until', sa.DateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('engine', sa.String(length=255), nullable=True),
+    sa.Column('worker', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('done_at', sa.DateTime(), nullable=True),

@@ -1,0 +1,91 @@
+"""`forum demo`: a multilingual demo forum in one command, loaded once."""
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from fixtures_core import client  # noqa: F401  (a fresh request context per request)
+from fixtures_core import comment_ids, log_in, main
+from forum.accounts.models import User
+from forum.accounts.service import find_by_name
+from forum.comments.models import Comment, path_segment
+from forum.db import db
+from forum.proposals.models import Proposal, Support, Topic
+
+LANGUAGES = {"en", "es", "fr", "ca"}
+
+
+def counts() -> dict[str, int]:
+    return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (User, Topic, Proposal, Comment, Support)}
+
+
+def test_demo_loads_a_multilingual_discussion(runner):
+    result = runner.invoke(args=["forum", "demo"])
+    assert result.exit_code == 0, result.output
+    loaded = counts()
+    assert result.output.startswith("demo loaded: ")
+    assert f"{loaded['proposals']} proposals" in result.output
+    assert loaded["proposals"] >= 25 and loaded["comments"] >= 250
+    assert loaded["supports"] > 0 and loaded["topics"] > 1
+
+    proposals = list(db.session.scalars(select(Proposal)))
+    comments = list(db.session.scalars(select(Comment)))
+    assert {p.language for p in proposals} == LANGUAGES
+    assert {c.language for c in comments} == LANGUAGES
+    assert max(c.depth for c in comments) >= 2
+    assert {c.alignment for c in comments} >= {"for", "against"}
+    assert sum(p.support_count for p in proposals) == loaded["supports"]
+
+
+def test_demo_threads_are_consistent(runner):
+    runner.invoke(args=["forum", "demo"])
+    comments = {c.id: c for c in db.session.scalars(select(Comment))}
+    replies = Counter(c.parent_id for c in comments.values() if c.parent_id)
+    per_proposal = Counter(c.proposal_id for c in comments.values())
+    for comment in comments.values():
+        parent = comments.get(comment.parent_id)
+        expected_path = (parent.path if parent else "") + path_segment(comment.id)
+        assert comment.path == expected_path
+        assert comment.root_id == (parent.root_id if parent else comment.id)
+        assert comment.depth == (parent.depth + 1 if parent else 0)
+        assert comment.reply_count == replies[comment.id]
+        if parent:
+            assert comment.created_at >= parent.created_at
+    for proposal in db.session.scalars(select(Proposal)):
+        assert proposal.comment_count == per_proposal[proposal.id]
+
+
+def test_running_the_demo_twice_adds_nothing(runner):
+    runner.invoke(args=["forum", "demo"])
+    before = counts()
+    result = runner.invoke(args=["forum", "demo"])
+    assert result.exit_code == 0
+    assert result.output.strip() == "demo already loaded: nothing to do"
+    assert counts() == before
+
+
+def test_demo_accounts_log_in_only_with_a_chosen_password(runner, client):
+    runner.invoke(args=["forum", "demo", "--password", "demo password 123"])
+    admin = db.session.scalar(select(User).where(User.role == "admin"))
+    log_in(client, admin, password="demo password 123")
+    assert client.get("/admin/topics").status_code == 200
+
+
+def test_demo_accounts_are_locked_by_default(runner, client):
+    runner.invoke(args=["forum", "demo"])
+    response = client.post("/login", data={"display_name": "Town Council", "password": ""})
+    assert response.status_code == 422
+    assert find_by_name("Town Council").password_hash.startswith("$argon2")
+
+
+def test_the_demo_reads_well(runner, client):
+    runner.invoke(args=["forum", "demo"])
+    home = main(client.get("/"))
+    assert len(home.find_all("li", class_="proposal-card")) == 20  # a full first page
+    busiest = db.session.scalar(select(Proposal).order_by(Proposal.comment_count.desc()))
+    shown = main(client.get(f"/proposals/{busiest.id}"))
+    assert len(comment_ids(shown)) == busiest.comment_count
+    for topic in db.session.scalars(select(Topic)):
+        assert client.get(f"/topics/{topic.slug}").status_code == 200
