@@ -13,7 +13,7 @@ TORCH_SPEC ?= torch==2.13.0
 TORCH_PIP_ARGS ?=
 APT_PACKAGES ?= apertium apertium-eng-spa apertium-spa-cat apertium-fr-es apertium-eng-cat apertium-fra-cat
 TEST_APT_PACKAGES ?= $(APT_PACKAGES) chromium wrk
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 export FLASK_APP := wsgi
 export ORT_DISABLE_TELEMETRY := 1
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -132,9 +133,28 @@ def app(settings, database):
         db.engine.dispose()
 
 
+class Browser(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The `app` fixture keeps one app context open for the whole test, and a request reuses
+    an open context: without this, `g` (Flask-Login's current user, the reading language)
+    and the database session would carry over from one request, or one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def browser(app) -> Browser:
+    """Return a new browser (test client) on the app."""
+    app.test_client_class = Browser
+    return app.test_client()
+
+
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return browser(app)
 
 
 @pytest.fixture

@@ -6,35 +6,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-from flask.testing import FlaskClient
 
+from conftest import Browser, browser  # noqa: F401  (kept importable from here)
 from factories import PASSWORD
 from forum.db import db
-
-class Browser(FlaskClient):
-    """A test client whose every request runs in its own app context, as in production.
-
-    The `app` fixture keeps one app context open for the whole test, and a request reuses
-    an open context: without this, `g` (Flask-Login's current user, the reading language)
-    and the database session would carry over from one request, or one client, to the next.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-def browser(app) -> Browser:
-    """Return a new browser (test client) on the app."""
-    app.test_client_class = Browser
-    return app.test_client()
-
-
-@pytest.fixture
-def client(app):
-    """Override conftest's client: each request gets a fresh `g` and database session."""
-    return browser(app)
 
 
 def store_translation(item, field: str, text: str, language: str = "en",

@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 
 import factories as make
 from factories import PASSWORD
-from fixtures_core import client  # noqa: F401  (a fresh request context per request)
 from fixtures_core import field_errors, flashes, is_login_redirect, location, log_in, main, page
 from fixtures_core import browser, reload
 from forum.accounts import service as accounts

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 import factories as make
-from fixtures_core import client  # noqa: F401  (a fresh request context per request)
 from fixtures_core import store_translation
 from forum.comments import service as comments
 from forum.db import db

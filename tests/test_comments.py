@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import update
 
 import factories as make
-from fixtures_core import client  # noqa: F401  (a fresh request context per request)
 from fixtures_core import comment_ids, field_errors, flashes, location, log_in, main, reload
 from forum.comments import service as comments
 from forum.comments.models import Comment, path_segment

@@ -5,7 +5,6 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from fixtures_core import client  # noqa: F401  (a fresh request context per request)
 from fixtures_core import comment_ids, log_in, main
 from forum.accounts.models import User
 from forum.accounts.service import find_by_name

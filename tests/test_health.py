@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 import pytest
 
 import factories as make
-from fixtures_core import client  # noqa: F401  (a fresh request context per request)
 from fixtures_core import log_in, page
 from forum import create_app
 

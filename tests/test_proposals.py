@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import update
 
 import factories as make
-from fixtures_core import client  # noqa: F401  (a fresh request context per request)
 from fixtures_core import field_errors, flashes, is_login_redirect, location, log_in, main
 from fixtures_core import page, reload
 from forum.db import db, utcnow

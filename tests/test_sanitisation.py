@@ -7,7 +7,6 @@ import pytest
 from bleach._vendor import html5lib  # the parser bleach itself trusts: browsers' rules
 
 import factories as make
-from fixtures_core import client  # noqa: F401  (a fresh request context per request)
 from fixtures_core import log_in
 from forum.comments.models import Comment
 from forum.content.render import LINK_REL, render_markdown

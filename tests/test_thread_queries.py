@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 import factories as make
-from fixtures_core import client  # noqa: F401  (a fresh request context per request)
 from fixtures_core import comment_ids, log_in, main, store_translation
 from forum.comments.models import Comment, path_segment
 from forum.content.render import render_markdown

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
@@ -14,9 +15,10 @@ from forum.i18n import native_language_name
 EMAIL_RE = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[SelectChoice]:
     """List the instance's content languages, each named in itself."""
-    return [(code, native_language_name(code)) for code in current_app.config["LANGUAGES"]]
+    return [SelectChoice(code, native_language_name(code))
+            for code in current_app.config["LANGUAGES"]]
 
 
 def _password_length(form, field) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -14,8 +15,9 @@ class CommentForm(FlaskForm):
     body = TextAreaField(_l("Your comment"), validators=[DataRequired()],
                          description=_l("Markdown: **bold**, *italic*, lists, [links](https://…)."))
     alignment = RadioField(_l("Your position"), validators=[Optional()], default="",
-                           choices=[("", _l("No position")), ("for", _l("For")),
-                                    ("against", _l("Against")), ("neutral", _l("Neutral"))])
+                           choices=[SelectChoice("", _l("No position")), SelectChoice("for", _l("For")),
+                                    SelectChoice("against", _l("Against")),
+                                    SelectChoice("neutral", _l("Neutral"))])
     language = SelectField(_l("Written in"), validators=[DataRequired()])
     language_confirmed = HiddenField()
 

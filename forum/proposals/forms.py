@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -23,7 +24,7 @@ class ProposalForm(FlaskForm):
 
     def __init__(self, topics, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.topic.choices = [(t.id, t.name) for t in topics]
+        self.topic.choices = [SelectChoice(t.id, t.name) for t in topics]
         self.language.choices = language_choices()
         config = current_app.config
         self.title.validators = [DataRequired(),
