@@ -23,7 +23,7 @@ run: install catalogs system-packages migrate demo
 	@echo "Serving on http://$(HOST):$(PORT) with one translation worker (Ctrl-C stops both)."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/flask forum worker & \
-	$(BIN)/gunicorn --workers $(WEB_WORKERS) --threads 4 --bind $(HOST):$(PORT) \
+	$(BIN)/gunicorn --workers $(WEB_WORKERS) --threads 4 --bind $(HOST):$(PORT) --no-control-socket \
 	  --access-logfile /dev/null --error-logfile - wsgi:app
 
 test: install catalogs test-system-packages

@@ -29,7 +29,8 @@ def served(env: dict, workers: int = 2, mode: str = "sync", app: str = "wsgi:app
     """Run gunicorn with `workers` processes; yield its base URL; stop it afterwards."""
     port = free_port()
     args = [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-            "--chdir", str(chdir), "--log-level", "warning", "--timeout", "60"]
+            "--chdir", str(chdir), "--log-level", "warning", "--timeout", "60",
+            "--no-control-socket"]
     if mode == "gthread":
         args += ["-k", "gthread", "--threads", "4", "--keep-alive", "0"]
     process = subprocess.Popen(args + [app], env={**os.environ, **env}, cwd=chdir,
