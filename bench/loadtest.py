@@ -60,7 +60,11 @@ def _wait_until_up(base: str, process) -> None:
 
 
 def _ms(value: str) -> float:
-    number, unit = re.match(r"([\d.]+)(us|ms|s|m)", value).groups()
+    """Convert wrk's "350.87ms", "1.20s", "850.00us" or "1.00m" to milliseconds."""
+    match = re.match(r"([\d.]+)(us|ms|s|m)$", value)
+    if match is None:
+        raise ValueError(f"unexpected wrk latency {value!r}")
+    number, unit = match.groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
@@ -74,6 +78,8 @@ def wrk(url: str, duration: str = "10s", threads: int = 2, connections: int = 16
     subprocess.run(base + [f"-d{warmup}"] + extra + [url], capture_output=True, check=False)
     out = subprocess.run(base + [f"-d{duration}", "--latency"] + extra + [url],
                          capture_output=True, text=True, check=True).stdout
+    if "Requests/sec" not in out or "50%" not in out:
+        raise RuntimeError(f"wrk gave no result for {url}:\n{out}")
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
               "p50_ms": _ms(re.search(r"50%\s+(\S+)", out).group(1)),
               "p99_ms": _ms(re.search(r"99%\s+(\S+)", out).group(1))}
