@@ -46,6 +46,7 @@ def _register_blueprints(app: Flask) -> None:
     from forum.comments import views as comments
     from forum.errors import handlers as errors
     from forum.machine_translation import views as machine_translation
+    from forum.notifications import views as notifications
     from forum.proposals import views as proposals
 
     app.register_blueprint(errors.bp)
@@ -54,5 +55,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals.bp)
     app.register_blueprint(comments.bp)
     app.register_blueprint(machine_translation.bp)
+    app.register_blueprint(notifications.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     cli.init_app(app)

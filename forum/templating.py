@@ -108,6 +108,15 @@ def thread_viewer(proposal):
     return Viewer(current_user._get_current_object(), proposal)
 
 
+def unread_notifications() -> int:
+    """Count the current person's unread notifications (one query, only when shown)."""
+    from flask_login import current_user
+
+    from forum.notifications.service import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0
+
+
 def here() -> str:
     """Return the current path with its query string, if it has one (for ?next=)."""
     return request.full_path.rstrip("?")
@@ -124,7 +133,7 @@ def init_app(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         state_label=state_label, alignment_label=alignment_label, role_label=role_label,
-        engine_names=engine_names, url_with=url_with, here=here, url_for_id=url_for_id, short_datetime=short_datetime,
+        engine_names=engine_names, url_with=url_with, here=here, unread_notifications=unread_notifications, url_for_id=url_for_id, short_datetime=short_datetime,
         thread_viewer=thread_viewer, provenance_label=provenance_label, format_date=format_date, format_datetime=format_datetime,
         format_number=format_number, format_decimal=format_decimal,
         current_locale=lambda: str(get_locale()))

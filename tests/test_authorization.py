@@ -64,6 +64,9 @@ EXPECTED = {
     "machine_translation.overview": {"GET": only("admin", 200), "POST": anyone(405)},
     "machine_translation.retry": {"GET": anyone(405),
                                   "POST": only("admin", "/admin/translation")},
+    "notifications.index": {"GET": members(200), "POST": anyone(405)},
+    "notifications.mark_read": {"GET": anyone(405), "POST": members("/notifications")},
+    "notifications.follow": {"GET": anyone(405), "POST": members("/proposals/{proposal}")},
     # The API is read-only; any other method on it is an unknown endpoint.
     "api.languages": {"GET": anyone(200), "POST": anyone(JSON404)},
     "api.topics": {"GET": anyone(200), "POST": anyone(JSON404)},

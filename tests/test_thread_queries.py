@@ -15,8 +15,9 @@ from forum.db import db, utcnow
 # Statements a page costs: the proposal (with its topic and author), the number of
 # top-level comments, the comments of the page (with their authors), the stored
 # translations, the translation jobs of the texts without one; a logged-in reader adds
-# their account and whether they support the proposal.
-PAGE_STATEMENTS = {"visitor": 5, "citizen": 7}
+# their account, whether they support and whether they follow the proposal, and their
+# count of unread notifications.
+PAGE_STATEMENTS = {"visitor": 5, "citizen": 9}
 API_STATEMENTS = 5
 # The page of one comment: the comment, its proposal, the comments below it, the
 # comments above it (none above a top-level one), translations and jobs.

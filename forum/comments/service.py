@@ -10,6 +10,7 @@ from forum.comments.models import Alignment, Comment, path_segment
 from forum.content import validation
 from forum.content.render import render_markdown
 from forum.db import db, utcnow
+from forum.notifications import service as notifications
 from forum.proposals.models import Proposal
 
 
@@ -37,8 +38,23 @@ def post_comment(author, proposal: Proposal, body: str, language: str,
     comment.path = (parent.path if parent else "") + path_segment(comment.id)
     comment.root_id = parent.root_id if parent else comment.id
     _count_reply(proposal.id, parent.id if parent else None, 1)
+    _tell_people(comment, proposal, parent)
     db.session.commit()
     return comment
+
+
+def _tell_people(comment: Comment, proposal: Proposal, parent: Comment | None) -> None:
+    """Notify the replied-to author, the proposal's author and its followers, once each."""
+    told = {comment.author_id}
+    base = dict(item_type="comment", item_id=comment.id, proposal_id=proposal.id,
+                actor_id=comment.author_id)
+    for kind, people in (("reply", [parent.author_id] if parent and not parent.is_tombstone else []),
+                         ("comment", [proposal.author_id]),
+                         ("followed_comment", notifications.followers(proposal.id))):
+        fresh = [uid for uid in people if uid not in told]
+        notifications.notify(fresh, kind, **base)
+        told.update(fresh)
+    notifications.follow(comment.author_id, proposal.id)
 
 
 def _count_reply(proposal_id: int, parent_id: int | None, delta: int) -> None:

@@ -63,3 +63,8 @@ def can_create(user) -> bool:
 def can_manage_topics(user) -> bool:
     """Only admins create and change topics."""
     return can_administer(user)
+
+
+def can_follow(user, proposal: Proposal) -> bool:
+    """Anyone logged in may follow a visible proposal, even a closed one (for its answers)."""
+    return bool(user and user.is_authenticated) and proposal.hidden_at is None

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from forum.content import validation
 from forum.content.render import render_markdown
 from forum.db import db, utcnow
+from forum.notifications import service as notifications
 from forum.proposals.models import Proposal, ProposalState, Support, Topic
 
 SORTS = {
@@ -63,6 +64,8 @@ def create_proposal(author, topic: Topic, title: str, body: str, language: str) 
                         body_html=render_markdown(body),
                         language=validation.check_language(language))
     db.session.add(proposal)
+    db.session.flush()
+    notifications.follow(author.id, proposal.id)  # authors hear of comments and answers
     db.session.commit()
     return proposal
 
@@ -128,6 +131,8 @@ def support(user, proposal: Proposal) -> bool:
         db.session.rollback()
         return False
     _add_to_count(proposal.id, 1)
+    notifications.notify([proposal.author_id], "support", item_type="proposal",
+                         item_id=proposal.id, proposal_id=proposal.id, actor_id=user.id)
     db.session.commit()
     return True
 

@@ -12,6 +12,7 @@ from forum.content.validation import ContentError
 from forum.db import db
 from forum.extensions import limiter
 from forum.machine_translation.reading import for_request
+from forum.notifications import service as notifications
 from forum.proposals import access, service
 from forum.proposals.forms import ConfirmForm, ProposalForm, language_warning
 from forum.proposals.models import Proposal, ProposalState, Topic
@@ -92,6 +93,7 @@ def show(proposal_id: int):
     return render_template("proposals/show.html", proposal=proposal, thread=thread,
                            texts=texts, access=access,
                            supported=service.has_supported(current_user, proposal),
+                           following=notifications.is_following(current_user, proposal.id),
                            comment_form=CommentForm(language=_writing_language()),
                            confirm_form=ConfirmForm())
 

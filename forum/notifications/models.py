@@ -1,0 +1,42 @@
+"""Notifications people receive, and the proposals they follow."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.db import db, utcnow
+
+
+class Notification(db.Model):
+    """Something that happened that one person should know about."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # reply, comment_on_proposal, support, follow, answer, moderation, appeal_decided …
+    kind: Mapped[str] = mapped_column(String(32))
+    item_type: Mapped[str | None] = mapped_column(String(16))
+    item_id: Mapped[int | None]
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A short free text the notification shows as it is (e.g. a moderator's reason).
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+
+class Follow(db.Model):
+    """A person following a proposal: they hear of its comments and answers."""
+
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("user_id", "proposal_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"),
+                                             index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
