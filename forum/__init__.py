@@ -48,6 +48,7 @@ def _register_blueprints(app: Flask) -> None:
     from forum.machine_translation import views as machine_translation
     from forum.notifications import views as notifications
     from forum.proposals import views as proposals
+    from forum.search import views as search
 
     app.register_blueprint(errors.bp)
     app.register_blueprint(health.bp)
@@ -56,5 +57,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(comments.bp)
     app.register_blueprint(machine_translation.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(search.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     cli.init_app(app)

@@ -88,3 +88,4 @@ def set_user_role(display_name, role) -> None:
 
 
 from forum.machine_translation import cli as _mt_commands  # noqa: E402,F401
+from forum.search import cli as _search_commands  # noqa: E402,F401

@@ -67,6 +67,7 @@ EXPECTED = {
     "notifications.index": {"GET": members(200), "POST": anyone(405)},
     "notifications.mark_read": {"GET": anyone(405), "POST": members("/notifications")},
     "notifications.follow": {"GET": anyone(405), "POST": members("/proposals/{proposal}")},
+    "search.results": {"GET": anyone(200), "POST": anyone(405)},
     # The API is read-only; any other method on it is an unknown endpoint.
     "api.languages": {"GET": anyone(200), "POST": anyone(JSON404)},
     "api.topics": {"GET": anyone(200), "POST": anyone(JSON404)},

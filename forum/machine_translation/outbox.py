@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from forum.db import utcnow
 from forum.machine_translation.models import JobState, Translation, TranslationJob
 from forum.machine_translation.translatable import needs_translation, type_of
+from forum.search import index as search_index
 
 _OWED = "forum.owed_translations"
 
@@ -54,6 +55,17 @@ def _owe_translations(session: Session, _context) -> None:
                 connection.execute(upsert_statement(connection, kind.name, item.id, targets))
         else:
             _forget(connection, kind.name, item.id)
+        _reindex(connection, kind.name, item)
+
+
+def _reindex(connection, kind: str, item) -> None:
+    """Index the new original; drop translations' documents until they are redone."""
+    if not search_index.is_searched(kind):
+        return
+    keep = item.language if needs_translation(item) else None
+    search_index.forget(connection, kind, item.id, keep_language=keep)
+    if keep:
+        search_index.store_original(connection, kind, item)
 
 
 def upsert_statement(connection, item_type: str, item_id: int, targets: list[str], now=None):

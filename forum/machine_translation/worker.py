@@ -23,6 +23,7 @@ from forum.machine_translation.engines.base import EngineError
 from forum.machine_translation.models import Translation, TranslationJob
 from forum.machine_translation.segments import document
 from forum.machine_translation.translatable import TYPES, needs_translation, source_hash, sources
+from forum.search import index as search_index
 
 log = logging.getLogger(__name__)
 
@@ -147,11 +148,14 @@ class Worker:
         db.session.commit()
 
     def _store(self, units: list[_Unit], chain: str, token: str) -> None:
+        texts: dict[int, dict[str, str]] = defaultdict(dict)
         for unit in units:
             text = unit.doc.rebuild(unit.outputs)
             _save_translation(unit, text, render_markdown(text) if unit.markdown else None, chain)
-        for job in {unit.job.id: unit.job for unit in units}.values():
-            queue.complete(job.id, token, engine=chain)
+            texts[unit.job.id][unit.field] = text
+        for job, item in {unit.job.id: (unit.job, unit.item) for unit in units}.values():
+            if queue.complete(job.id, token, engine=chain):
+                _index(job, item, texts[job.id])
         db.session.commit()
 
 
@@ -169,6 +173,13 @@ def _load_items(jobs) -> dict[tuple[str, int], object]:
         for item in db.session.scalars(select(model).where(model.id.in_(ids))):
             items[(kind, item.id)] = item
     return items
+
+
+def _index(job: TranslationJob, item, texts: dict[str, str]) -> None:
+    """Make the translation findable by search in its language."""
+    if search_index.is_searched(job.item_type):
+        search_index.store_translation(db.session.connection(), job.item_type, item,
+                                       job.language, texts)
 
 
 def _save_translation(unit: _Unit, text: str, html: str | None, chain: str) -> None:

@@ -14,7 +14,7 @@ from conftest import need
 from forum.machine_translation.engines import build_router
 from forum.machine_translation.worker import Worker
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def need_apertium() -> None:

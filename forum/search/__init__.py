@@ -1,0 +1,1 @@
+"""Search across languages: every text is findable in every language it was translated into."""

@@ -1,0 +1,57 @@
+"""`forum search reindex`: rebuild the search index from content and stored translations."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import click
+from sqlalchemy import delete, select
+
+from forum.cli import forum_cli
+from forum.comments.models import Comment
+from forum.db import db
+from forum.machine_translation.models import Translation
+from forum.machine_translation.translatable import source_hash, sources
+from forum.proposals.models import Proposal
+from forum.search import index
+from forum.search.models import SearchDocument
+
+
+@forum_cli.group("search")
+def search_cli() -> None:
+    """Search index maintenance."""
+
+
+@search_cli.command("reindex")
+def reindex() -> None:
+    """Rebuild every search document (after a restore, or an upgrade that needs it)."""
+    db.session.execute(delete(SearchDocument))
+    count = 0
+    for kind, model in (("proposal", Proposal), ("comment", Comment)):
+        query = select(model)
+        if kind == "comment":
+            query = query.where(Comment.deleted_at.is_(None))
+        items = list(db.session.scalars(query))
+        with click.progressbar(items, label=f"{kind}s") as bar:
+            for chunk_start in range(0, len(items), 500):
+                count += _index_chunk(kind, items[chunk_start:chunk_start + 500])
+                bar.update(min(500, len(items) - chunk_start))
+        db.session.commit()
+    click.echo(f"{count} search documents written")
+
+
+def _index_chunk(kind: str, items) -> int:
+    connection = db.session.connection()
+    by_id = {item.id: item for item in items}
+    translated: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
+    rows = db.session.scalars(select(Translation).where(
+        Translation.item_type == kind, Translation.item_id.in_(list(by_id))))
+    for row in rows:
+        item = by_id[row.item_id]
+        _, source = sources(item)[row.field]
+        if row.source_hash == source_hash(item.language, source):  # only current ones
+            translated[(row.item_id, row.language)][row.field] = row.text
+    for item in items:
+        index.store_original(connection, kind, item)
+    for (item_id, language), texts in translated.items():
+        index.store_translation(connection, kind, by_id[item_id], language, texts)
+    return len(items) + len(translated)
