@@ -24,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from forum import i18n, routing, security, templating
+    from forum import caching, i18n, routing, security, templating
     from forum.db import db
     from forum.extensions import csrf, limiter, login_manager, migrate
 
@@ -37,6 +37,7 @@ def _init_extensions(app: Flask) -> None:
     routing.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    caching.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
