@@ -89,3 +89,4 @@ def set_user_role(display_name, role) -> None:
 
 from forum.machine_translation import cli as _mt_commands  # noqa: E402,F401
 from forum.search import cli as _search_commands  # noqa: E402,F401
+from forum import backup as _backup_command  # noqa: E402,F401

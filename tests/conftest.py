@@ -162,6 +162,28 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def postgresql_settings(tmp_path):
+    """Settings of an app on a fresh, migrated PostgreSQL database, whatever the suite runs on."""
+    server = make_url(os.environ.get("FORUM_TEST_DATABASE_URL")
+                      or "postgresql+psycopg://postgres@127.0.0.1/postgres")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        admin.connect().close()
+    except Exception:  # noqa: BLE001 - any failure means "no PostgreSQL here"
+        need(False, "PostgreSQL at " + server.render_as_string())
+    name = f"forum_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    settings = {**TEST_SETTINGS, "INSTANCE_PATH": str(tmp_path / "pg-instance"),
+                "DATABASE_URL": server.set(database=name).render_as_string(hide_password=False)}
+    _migrate(create_app(settings))
+    yield settings
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 class QueryCounter:
     """Count the SQL statements an engine runs inside `counting()`."""
 

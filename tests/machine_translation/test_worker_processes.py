@@ -1,20 +1,16 @@
 """Workers as real processes: killed mid-job, running side by side, never in the web process."""
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 import factories
-from conftest import TEST_SETTINGS, _migrate, need
 from forum import create_app
 from forum.db import db
 from forum.machine_translation.models import JobState, Translation, TranslationJob
@@ -78,28 +74,6 @@ def test_work_of_a_killed_worker_is_completed_by_the_next(app, settings):
     assert db.session.scalar(select(Translation.text).where(
         Translation.item_type == "comment", Translation.item_id == 1,
         Translation.language == "en")) == "I agree with this proposal. (0)"
-
-
-@pytest.fixture
-def postgresql_settings(tmp_path):
-    """Settings of an app on a fresh, migrated PostgreSQL database (dropped afterwards)."""
-    server = make_url(os.environ.get("FORUM_TEST_DATABASE_URL")
-                      or "postgresql+psycopg://postgres@127.0.0.1/postgres")
-    try:
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        admin.connect().close()
-    except Exception:  # noqa: BLE001 - any failure means "no PostgreSQL here"
-        need(False, "PostgreSQL at " + server.render_as_string())
-    name = f"forum_workers_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    settings = {**TEST_SETTINGS, "INSTANCE_PATH": str(tmp_path / "pg-instance"),
-                "DATABASE_URL": server.set(database=name).render_as_string(hide_password=False)}
-    _migrate(create_app(settings))
-    yield settings
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.mark.parametrize("engine", ["postgresql", "sqlite"])
