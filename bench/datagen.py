@@ -130,7 +130,7 @@ class Generator:
             thread: list[dict] = []
             for _ in range(count):
                 parent = None
-                if thread and self.rng.random() < 0.7:
+                if thread and self.rng.random() < self.args.nesting:
                     parent = thread[-1] if self.rng.random() < 0.5 else self.rng.choice(thread)
                     if parent["depth"] >= 12:
                         parent = None
@@ -263,6 +263,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--thread", type=int, default=1000, help="comments on proposal 1")
     p.add_argument("--languages", type=lambda s: s.split(","), default=["en", "es", "fr", "ca"])
     p.add_argument("--translations", action="store_true")
+    p.add_argument("--nesting", type=float, default=0.7,
+                   help="share of comments that reply to another (0: a flat thread)")
     return p
 
 
