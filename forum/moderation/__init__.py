@@ -1,0 +1,1 @@
+"""Moderation: reports, the moderators' queue and actions, appeals, the public log."""
