@@ -1,0 +1,1 @@
+"""Official answers of the institution to proposals, and the milestones that follow them."""
