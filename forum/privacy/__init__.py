@@ -1,0 +1,1 @@
+"""A person's data: download it, delete the account, the privacy page and security.txt."""

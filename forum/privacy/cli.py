@@ -1,0 +1,21 @@
+"""`forum privacy purge`: apply the retention settings."""
+from __future__ import annotations
+
+import click
+
+from forum.cli import forum_cli
+
+
+@forum_cli.group("privacy")
+def privacy_cli() -> None:
+    """Personal data: retention."""
+
+
+@privacy_cli.command("purge")
+def purge() -> None:
+    """Delete read notifications and settled reports older than the retention settings."""
+    from forum.privacy.service import purge as purge_old
+
+    counts = purge_old()
+    click.echo(f"deleted {counts['notifications']} notifications and "
+               f"{counts['reports']} reports")
