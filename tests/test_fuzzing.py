@@ -1,0 +1,153 @@
+"""Whatever a client sends, the forum answers without a server error (no 500).
+
+Hypothesis draws the values: any unicode, control characters, huge strings, numbers out
+of every range, several values for one field, fields no form has, other encodings. Routes
+and forms come from the URL map and the pages themselves (form_discovery), so a new route
+is fuzzed the day it appears. Set FORUM_FUZZ_EXAMPLES to run more examples than the
+default; the default keeps this file under a minute on two cores.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fixtures_core import browser
+from form_discovery import build_world, page_addresses, personas, post_routes
+from form_discovery import site  # noqa: F401
+
+EXAMPLES = int(os.environ.get("FORUM_FUZZ_EXAMPLES", "150"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+# Query parameters the forum reads somewhere, and a few it never does.
+PARAMETERS = ["page", "sort", "state", "topic", "lang", "q", "next", "code", "format",
+              "language", "since", "limit", "per_page", "id", "utm_source"]
+
+# Any character a form can carry (lone surrogates cannot be encoded by any client).
+characters = st.characters(blacklist_categories=("Cs",))
+control = st.text(st.characters(max_codepoint=0x9f, blacklist_categories=("Cs",)), max_size=20)
+numbers = st.sampled_from(["0", "-1", "1.5", "1e309", "NaN", "9" * 30, str(2**31), str(2**63),
+                           "0x10", " 1 ", "١٢", "-0"])
+huge = st.builds(lambda piece, times: piece * times, st.text(characters, min_size=1,
+                                                              max_size=4),
+                 st.integers(1_000, 60_000))
+value = st.one_of(st.text(characters, max_size=200), control, numbers, huge,
+                  st.just(""), st.sampled_from(["\x00", "\r\n", "\u202e", "\ufeff", "%00",
+                                                "../../etc/passwd", "{{7*7}}", "' OR 1=1 --"]))
+
+
+def as_persona(app, clients, persona: str):
+    """Return a fresh browser with the persona's session: a fuzzed logout ends only it."""
+    fresh = browser(app)
+    cookie = clients[persona].get_cookie("session", domain="forum.test")
+    if cookie is not None:
+        fresh.set_cookie("session", cookie.value, domain="forum.test")
+    return fresh
+
+
+def fields(form_values: dict, drawn: dict, extra: dict) -> dict:
+    """Merge a form's own values with fuzzed ones and fields no form has."""
+    return {**form_values, **drawn, **extra}
+
+
+def answered(response) -> int:
+    """Return a response's status after reading it whole (streams run to the end)."""
+    try:
+        response.get_data()
+        return response.status_code
+    finally:
+        response.close()
+
+
+@pytest.fixture
+def bare_site(app):
+    """The world and a browser per persona, without looking for forms."""
+    world = build_world(app)
+    return world, personas(app, world)
+
+
+def test_every_post_route_is_fuzzed(app, site):
+    world, _, forms = site
+    posts = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+    reachable = {rule.endpoint for rule in app.url_map.iter_rules()
+                 if "POST" in rule.methods and rule.arguments <= world["values"].keys()}
+    assert posts == reachable, "give form_discovery's world values for the new route arguments"
+    assert {form.endpoint for form in forms if form.method == "POST"} <= posts
+
+
+def test_forms_survive_any_values(app, site):
+    _, clients, forms = site
+
+    @FUZZ
+    @given(st.data())
+    def fuzz(data):
+        form = data.draw(st.sampled_from(forms), label="form")
+        names = form.text_fields + form.choice_fields
+        drawn = data.draw(st.dictionaries(st.sampled_from(names) if names else st.nothing(),
+                                          st.one_of(value, st.lists(value, max_size=3)),
+                                          max_size=len(names)), label="fields")
+        extra = data.draw(st.dictionaries(st.text(characters, min_size=1, max_size=10), value,
+                                          max_size=2), label="extra")
+        client = as_persona(app, clients, form.persona)
+        send = client.get if form.method == "GET" else client.post
+        keyword = "query_string" if form.method == "GET" else "data"
+        status = answered(send(form.action, **{keyword: fields(form.values, drawn, extra)}))
+        assert status < 500, (form.endpoint, drawn, extra)
+
+    fuzz()
+
+
+def test_post_routes_survive_odd_bodies(app, bare_site):
+    world, clients = bare_site
+    routes = sorted(post_routes(app, world).values())
+
+    @FUZZ
+    @given(st.sampled_from(routes), st.sampled_from(["anonymous", "author", "admin"]),
+           st.sampled_from(["form", "json", "multipart", "raw"]),
+           st.dictionaries(st.text(characters, min_size=1, max_size=12), value, max_size=4))
+    def fuzz(address, persona, encoding, body):
+        client = as_persona(app, clients, persona)
+        if encoding == "form":
+            response = client.post(address, data=body)
+        elif encoding == "json":
+            response = client.post(address, data=json.dumps(body), content_type="application/json")
+        elif encoding == "multipart":
+            response = client.post(address, data=body, content_type="multipart/form-data")
+        else:
+            raw = "&".join(body.values()).encode("utf-8", "surrogatepass") + b"\xff\xfe%%"
+            response = client.post(address, data=raw,
+                                   content_type="application/x-www-form-urlencoded")
+        assert answered(response) < 500, (address, persona, encoding, body)
+
+    fuzz()
+
+
+def test_pages_and_the_api_survive_any_query(app, bare_site):
+    world, clients = bare_site
+    addresses = page_addresses(app, world)
+
+    @FUZZ
+    @given(st.sampled_from(addresses), st.sampled_from(["anonymous", "admin"]),
+           st.dictionaries(st.one_of(st.sampled_from(PARAMETERS),
+                                     st.text(characters, min_size=1, max_size=10)),
+                           st.one_of(value, st.lists(value, max_size=3)), max_size=4),
+           st.sampled_from(["text/html", "application/json", "*/*", ""]))
+    def fuzz(address, persona, query, accept):
+        client = as_persona(app, clients, persona)
+        response = client.get(address, query_string=query, headers={"Accept": accept})
+        assert answered(response) < 500, (address, query)
+
+    fuzz()
+
+
+@FUZZ
+@given(path=st.text(characters, min_size=1, max_size=80))
+def test_any_api_address_is_a_json_answer(app, path):
+    response = browser(app).get("/api/v1/" + path.lstrip("/"))
+    assert answered(response) < 500
+    if response.status_code >= 400:
+        assert response.is_json
