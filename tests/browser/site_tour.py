@@ -1,0 +1,79 @@
+"""A forum with one of everything, and the address of every page type in it.
+
+The pages are taken from the app's URL map, so a new page is visited (and checked for
+privacy and accessibility) without anyone remembering to add it here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+
+import factories as make
+from forum.comments import service as comments
+from forum.db import db
+
+# Endpoints that are not pages a person reads: downloads, redirects, the JSON API.
+NOT_PAGES = ("static", "languages.choose", "api.", "health.", "privacy.download",
+             "privacy.security_txt", "accountability.export")
+ROLES = ("anonymous", "citizen", "moderator", "admin")
+
+
+@dataclass
+class World:
+    people: dict
+    values: dict
+
+
+def build_world() -> World:
+    """Create people, a topic, a proposal with a thread, a hidden comment, an answer."""
+    author = make.user("Núria", language="ca")
+    topic = make.topic("Mobility")
+    proposal = make.proposal(author, topic, title="Carril bici a l'avinguda del riu",
+                             body="Proposo un **carril bici** segregat.\n\n- Segur\n- Verd",
+                             language="ca")
+    first = make.comment(proposal, make.user("Tom", language="en"), "I cycle there daily.",
+                         alignment="for")
+    reply = make.comment(proposal, author, "Gràcies, Tom!", parent=first)
+    people = {"citizen": author, "moderator": make.user("Mod", role="moderator"),
+              "admin": make.user("Council", role="admin")}
+    comments.post_comment(people["citizen"], proposal, "A second thought.", "en")
+    values = {"proposal_id": proposal.id, "comment_id": reply.id, "user_id": author.id,
+              "topic_id": topic.id, "slug": topic.slug, "anything": "nowhere"}
+    values.update(_optional_items(proposal, people))
+    db.session.commit()
+    return World(people, values)
+
+
+def _optional_items(proposal, people) -> dict:
+    """Give the proposal an official answer and a milestone, as the institution would."""
+    from forum.answers import service as answers
+
+    answers.give_answer(proposal, people["admin"], "under_review", "We are **studying** it.",
+                        "en")
+    milestone = answers.add_milestone(proposal, "Study published", date(2027, 1, 15), "en")
+    return {"milestone_id": milestone.id}
+
+
+def page_addresses(app, values: dict) -> dict[str, str]:
+    """Return {endpoint: address} for every GET page of the app."""
+    addresses = {}
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or rule.endpoint.startswith(NOT_PAGES):
+                continue
+            missing = set(rule.arguments) - set(values)
+            assert not missing, f"the tour cannot fill {missing} for {rule.endpoint}"
+            addresses[rule.endpoint] = url_for(rule.endpoint,
+                                               **{k: values[k] for k in rule.arguments})
+    return addresses
+
+
+def log_in(page, person, password: str = make.PASSWORD) -> None:
+    """Log in through the login form, as a person would."""
+    page.goto("/login")
+    page.get_by_label("Display name").fill(person.display_name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
