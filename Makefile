@@ -14,6 +14,9 @@ TORCH_PIP_ARGS ?=
 APT_PACKAGES ?= apertium apertium-eng-spa apertium-spa-cat apertium-fr-es apertium-eng-cat apertium-fra-cat
 TEST_APT_PACKAGES ?= $(APT_PACKAGES) chromium wrk
 PYTEST_ARGS ?= -n auto
+# axe-core (accessibility rules) from the npm registry, injected into Chromium by the tests.
+AXE_VERSION ?= 4.14.1
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 export FLASK_APP := wsgi
 export ORT_DISABLE_TELEMETRY := 1
 
@@ -26,7 +29,7 @@ run: install catalogs system-packages migrate demo
 	$(BIN)/gunicorn --workers $(WEB_WORKERS) --threads 4 --bind $(HOST):$(PORT) --no-control-socket \
 	  --access-logfile /dev/null --error-logfile - wsgi:app
 
-test: install catalogs test-system-packages
+test: install catalogs test-system-packages $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(BIN)/python:
@@ -41,14 +44,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+$(AXE): | $(BIN)/python
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory APT_PACKAGES="nodejs npm" system-packages
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
+
 catalogs: install
 	$(BIN)/pybabel compile --use-fuzzy -d translations --statistics 2>&1 | tail -n 1
 
 # Developers: refresh the template and every catalog after changing strings.
 messages: install
-	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext --sort-output \
-	  --no-location -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/python -m forum.catalogs extract
 
 define apt_install
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

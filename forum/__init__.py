@@ -41,23 +41,32 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from forum import cli, health
+    from forum import cli, health, i18n
     from forum.accounts import views as accounts
+    from forum.accountability import views as accountability
+    from forum.answers import views as answers
     from forum.api import views as api
     from forum.comments import views as comments
     from forum.errors import handlers as errors
     from forum.machine_translation import views as machine_translation
+    from forum.moderation import views as moderation
     from forum.notifications import views as notifications
+    from forum.privacy import views as privacy
     from forum.proposals import views as proposals
     from forum.search import views as search
 
     app.register_blueprint(errors.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(i18n.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(proposals.bp)
     app.register_blueprint(comments.bp)
     app.register_blueprint(machine_translation.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(answers.bp)
+    app.register_blueprint(accountability.bp)
+    app.register_blueprint(moderation.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(privacy.bp)
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     cli.init_app(app)

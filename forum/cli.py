@@ -63,8 +63,10 @@ def create_user(display_name, password, language, role, email) -> None:
     language = language or current_app.config["LANGUAGES"][0]
     if language not in current_app.config["LANGUAGES"]:
         raise click.BadParameter(f"not one of {current_app.config['LANGUAGES']}", param_hint="language")
-    if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
-        raise click.BadParameter("too short", param_hint="password")
+    from forum.accounts.password_policy import problem
+
+    if (reason := problem(password, display_name)) is not None:
+        raise click.BadParameter(str(reason), param_hint="password")
     try:
         user = register(display_name, password, language, email, Role(role))
     except AccountError:
@@ -89,4 +91,5 @@ def set_user_role(display_name, role) -> None:
 
 from forum.machine_translation import cli as _mt_commands  # noqa: E402,F401
 from forum.search import cli as _search_commands  # noqa: E402,F401
+from forum.privacy import cli as _privacy_commands  # noqa: E402,F401
 from forum import backup as _backup_command  # noqa: E402,F401

@@ -31,6 +31,9 @@ TEST_SETTINGS = {
     "WTF_CSRF_ENABLED": False,
     "LANGUAGE_CHECK": False,
     "SERVER_NAME": "forum.test",
+    # Pages speak English whatever language a test reads content in; the interface
+    # language tests choose their own.
+    "UI_LANGUAGES": ["en"],
 }
 
 

@@ -39,3 +39,23 @@ def comment(proposal_, author=None, body: str = "A comment.", parent=None,
     author = author or user()
     return comments.post_comment(author, proposal_, body, language or author.language,
                                  alignment, parent)
+
+
+def answer(proposal_, admin=None, state: str = "accepted",
+           body: str = "The council accepts this proposal and will fund it next year.",
+           language: str | None = None):
+    """Publish an official answer to a proposal."""
+    from forum.answers import service as answers
+
+    admin = admin or user(role="admin")
+    return answers.give_answer(proposal_, admin, state, body, language or admin.language)
+
+
+def milestone(proposal_, title: str = "Works begin", due_on=None, done: bool = False,
+              language: str = "en"):
+    """Add a milestone to a proposal's follow-up timeline."""
+    from datetime import date
+
+    from forum.answers import service as answers
+
+    return answers.add_milestone(proposal_, title, due_on or date.today(), language, done)

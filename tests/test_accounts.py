@@ -229,7 +229,7 @@ def test_settings_change_language_and_email(client):
     log_in(client, person)
     response = client.post("/account", data={"language": "ca", "email": "m@example.cat"})
     assert location(response) == "/account"
-    form = page(client.get("/account"))
+    form = main(client.get("/account"))
     assert form.find("option", value="ca").attrs.get("selected") is not None
     assert form.find("input", name="email").attrs["value"] == "m@example.cat"
     reload(person)
@@ -296,7 +296,8 @@ def test_cli_created_account_can_log_in(runner, client):
 
 
 @pytest.mark.parametrize("extra, words", [
-    (["--password", "short"], "too short"),
+    (["--password", "short"], "Use at least 10 characters"),
+    (["--password", "qwertyuiop"], "common"),
     (["--password", PASSWORD, "--language", "xx"], "not one of"),
     (["--password", PASSWORD, "--role", "emperor"], "emperor"),
 ])

@@ -24,6 +24,11 @@ def members(outcome, anonymous=LOGIN):
     return {**anyone(outcome), "anonymous": anonymous}
 
 
+def moderators(outcome, others=403):
+    """Moderators and admins get `outcome`, other members `others`, visitors the login page."""
+    return {**members(others), "moderator": outcome, "admin": outcome}
+
+
 def only(who: str, outcome, others=403):
     """One kind of person gets `outcome`, other members `others`, visitors the login page."""
     return {**members(others), who: outcome}
@@ -67,12 +72,54 @@ EXPECTED = {
     "notifications.index": {"GET": members(200), "POST": anyone(405)},
     "notifications.mark_read": {"GET": anyone(405), "POST": members("/notifications")},
     "notifications.follow": {"GET": anyone(405), "POST": members("/proposals/{proposal}")},
+    "answers.answer": {"GET": only("admin", 200), "POST": only("admin", 422)},
+    "answers.new_milestone": {"GET": only("admin", 200), "POST": only("admin", 422)},
+    "answers.edit_milestone": {"GET": only("admin", 200),
+                               "POST": only("admin", "/proposals/{proposal}#milestones")},
+    "answers.delete_milestone": {"GET": anyone(405),
+                                 "POST": only("admin", "/proposals/{proposal}#milestones")},
+    "accountability.overview": {"GET": anyone(200), "POST": anyone(405)},
+    "accountability.topic": {"GET": anyone(200), "POST": anyone(405)},
+    "accountability.open_data": {"GET": anyone(200), "POST": anyone(405)},
     "search.results": {"GET": anyone(200), "POST": anyone(405)},
+    # Without a known code the switcher only sends people back where they came from.
+    "languages.choose": {"GET": anyone("/"), "POST": anyone("/")},
+    # Anyone logged in reports what others wrote; an empty report shows the form again.
+    "moderation.report_proposal": {"GET": {**members(200), "author": 403},
+                                   "POST": {**members(422), "author": 403}},
+    "moderation.report_comment": {"GET": {**members(200), "author": 403},
+                                  "POST": {**members(422), "author": 403}},
+    "moderation.report_account": {"GET": {**members(200), "author": 403},
+                                  "POST": {**members(422), "author": 403}},
+    # Only the author appeals, and nothing of theirs is hidden or restricted here.
+    "moderation.appeal_proposal": {"GET": only("author", "/proposals/{proposal}"),
+                                   "POST": only("author", "/proposals/{proposal}")},
+    "moderation.appeal_comment": {"GET": only("author", "/comments/{comment}"),
+                                  "POST": only("author", "/comments/{comment}")},
+    "moderation.appeal_account": {"GET": members("/account"), "POST": members("/account")},
+    "moderation.queue": {"GET": moderators(200), "POST": anyone(405)},
+    "moderation.hidden": {"GET": moderators(200), "POST": anyone(405)},
+    "moderation.proposal": {"GET": moderators(200), "POST": moderators(422)},
+    "moderation.comment": {"GET": moderators(200), "POST": moderators(422)},
+    "moderation.account": {"GET": moderators(200), "POST": moderators(422)},
+    "moderation.bulk": {"GET": anyone(405), "POST": moderators("/moderation")},
+    "moderation.appeal_queue": {"GET": moderators(200), "POST": moderators(422)},
+    "moderation.public_log": {"GET": anyone(200), "POST": anyone(405)},
+    # Each person's own data; the download is a zip, an empty deletion form is refused.
+    "privacy.data": {"GET": members(200), "POST": anyone(405)},
+    "privacy.download": {"GET": anyone(405), "POST": members(200)},
+    "privacy.delete_account": {"GET": anyone(405), "POST": members(422)},
+    "privacy.policy": {"GET": anyone(200), "POST": anyone(405)},
+    # The tests' settings name no contact: without one there is no security.txt.
+    "privacy.security_txt": {"GET": anyone(404), "POST": anyone(405)},
     # The API is read-only; any other method on it is an unknown endpoint.
     "api.languages": {"GET": anyone(200), "POST": anyone(JSON404)},
     "api.topics": {"GET": anyone(200), "POST": anyone(JSON404)},
     "api.proposal_list": {"GET": anyone(200), "POST": anyone(JSON404)},
     "api.proposal_detail": {"GET": anyone(200), "POST": anyone(JSON404)},
+    "api.accountability_figures": {"GET": anyone(200), "POST": anyone(JSON404)},
+    "api.export_csv": {"GET": anyone(200), "POST": anyone(JSON404)},
+    "api.export_json": {"GET": anyone(200), "POST": anyone(JSON404)},
     "api.unknown": {"GET": anyone(JSON404), "POST": anyone(JSON404)},
 }
 
@@ -84,12 +131,13 @@ def world(app):
     topic = make.topic("Housing")
     proposal = make.proposal(author=author, topic_=topic)
     comment = make.comment(proposal, author=author)
+    milestone = make.milestone(proposal)
     people = {"citizen": make.user("Citizen"), "moderator": make.user("Mod", role="moderator"),
               "admin": make.user("Admin", role="admin"), "author": author}
     ids = {"proposal": proposal.id, "comment": comment.id}
     values = {"proposal_id": proposal.id, "comment_id": comment.id, "user_id": author.id,
               "topic_id": topic.id, "slug": topic.slug, "filename": "no-such-file.css",
-              "anything": "nowhere"}
+              "anything": "nowhere", "milestone_id": milestone.id, "name": "proposals"}
     return people, ids, values
 
 
@@ -137,18 +185,21 @@ def test_the_authorisation_matrix(app, world, endpoint, method):
             check(response, EXPECTED[endpoint][method][person], ids)
         except AssertionError as error:
             raise AssertionError(f"{method} {target} as {person}: {error}") from None
+        finally:
+            response.close()  # a streamed download ends here, not whenever it is collected
 
 
 def id_routes(app):
     return sorted({r.endpoint for r in app.url_map.iter_rules()
-                   if r.arguments & {"proposal_id", "comment_id", "user_id", "topic_id", "slug"}})
+                   if r.arguments & {"proposal_id", "comment_id", "user_id", "topic_id", "slug",
+                                     "milestone_id"}})
 
 
 @pytest.mark.parametrize("accept", ["text/html", "application/json"])
 def test_unknown_ids_are_404(app, world, accept):
     people, _, values = world
     unknown = {**values, "proposal_id": 4242, "comment_id": 4242, "user_id": 4242,
-               "topic_id": 4242, "slug": "no-such-topic"}
+               "topic_id": 4242, "slug": "no-such-topic", "milestone_id": 4242}
     admin = as_person(app, people, "admin")  # allowed everywhere: only the id is wrong
     for endpoint in id_routes(app):
         for method in ("GET", "POST"):

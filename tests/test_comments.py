@@ -248,7 +248,8 @@ def test_deleting_leaves_a_tombstone_and_the_replies_in_place(client):
     assert tombstone.find(class_="alignment") is None
     assert parent_comment_id(section, reply) == doomed.id
     assert "A reply that stays." in shown_comment(section, reply).text
-    assert "1 comment" in main(client.get(f"/proposals/{proposal.id}")).find("h2").text
+    shown = main(client.get(f"/proposals/{proposal.id}"))
+    assert "1 comment" in shown.find("h2", id="discussion").text
     # Nothing is left to reply to, edit or delete again.
     assert client.get(f"/comments/{doomed.id}/reply").status_code == 403
     assert client.get(f"/comments/{doomed.id}/edit").status_code == 403

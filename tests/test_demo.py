@@ -88,3 +88,40 @@ def test_the_demo_reads_well(runner, client):
     assert len(comment_ids(shown)) == busiest.comment_count
     for topic in db.session.scalars(select(Topic)):
         assert client.get(f"/topics/{topic.slug}").status_code == 200
+
+
+def test_the_demo_answers_every_proposal_the_institution_moved_on(runner):
+    from forum.answers.models import Milestone, OfficialAnswer
+    from forum.db import utcnow
+
+    runner.invoke(args=["forum", "demo"])
+    answers = list(db.session.scalars(select(OfficialAnswer).order_by(OfficialAnswer.created_at)))
+    milestones = list(db.session.scalars(select(Milestone)))
+    for proposal in db.session.scalars(select(Proposal)):
+        given = [a for a in answers if a.proposal_id == proposal.id]
+        if proposal.state == "open":
+            assert given == [] and not [m for m in milestones if m.proposal_id == proposal.id]
+            continue
+        assert given and given[-1].state == proposal.state, proposal.title
+        assert all(proposal.created_at < a.created_at < utcnow() for a in given)
+        assert proposal.last_activity_at >= given[-1].created_at
+    assert {a.author.display_name for a in answers} == {"Town Council"}
+    assert {a.language for a in answers} == LANGUAGES
+    today = utcnow().date()
+    assert all(m.due_on <= today for m in milestones if m.done)
+    assert any(m.due_on > today for m in milestones if not m.done)
+
+
+def test_answers_are_added_to_a_demo_loaded_before_them(runner):
+    from forum.answers.models import Milestone, OfficialAnswer
+
+    runner.invoke(args=["forum", "demo"])
+    loaded = (counts(), db.session.scalar(select(func.count(OfficialAnswer.id))),
+              db.session.scalar(select(func.count(Milestone.id))))
+    db.session.execute(Milestone.__table__.delete())
+    db.session.execute(OfficialAnswer.__table__.delete())
+    db.session.commit()
+    result = runner.invoke(args=["forum", "demo"])
+    assert result.output.strip() == f"demo loaded: {loaded[1]} answers, {loaded[2]} milestones"
+    assert (counts(), db.session.scalar(select(func.count(OfficialAnswer.id))),
+            db.session.scalar(select(func.count(Milestone.id)))) == loaded

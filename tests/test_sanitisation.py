@@ -1,8 +1,6 @@
 """No markup that runs reaches a page, whatever people write in titles, proposals, comments."""
 from __future__ import annotations
 
-import re
-
 import pytest
 from bleach._vendor import html5lib  # the parser bleach itself trusts: browsers' rules
 
@@ -12,127 +10,7 @@ from forum.comments.models import Comment
 from forum.content.render import LINK_REL, render_markdown
 from forum.db import db
 from forum.proposals.models import Proposal
-
-PAYLOADS = [
-    # Script elements, however they are spelled or split.
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    "<<script>script>alert(1)<</script>/script>",
-    "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    "<![CDATA[<script>alert(1)</script>]]>",
-    "<!--<img src=\"--><img src=x onerror=alert(1)//\">",
-    "\"><script>alert(1)</script>",
-    "</textarea><script>alert(1)</script>",
-    "</title><script>alert(1)</script>",
-    # Event handlers.
-    "<img src=x onerror=alert(1)>",
-    "<img src=\"x` `<script>alert(1)</script>\"` `>",
-    "<body onload=alert(1)>",
-    "<input autofocus onfocus=alert(1)>",
-    "<details open ontoggle=alert(1)>",
-    "<video><source onerror=alert(1)></video>",
-    "<marquee onstart=alert(1)>x</marquee>",
-    "<isindex type=image src=1 onerror=alert(1)>",
-    "<div onmouseover=\"alert(1)\">hover</div>",
-    # Dangerous URLs in raw links and embeds.
-    "<a href=\"javascript:alert(1)\">click</a>",
-    "<a href=\"&#x6A;avascript:alert(1)\">click</a>",
-    "<a href=\"java\tscript:alert(1)\">click</a>",
-    "<a href=\"data:text/html,<script>alert(1)</script>\">click</a>",
-    "<iframe src=\"javascript:alert(1)\"></iframe>",
-    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
-    "<object data=\"javascript:alert(1)\"></object>",
-    "<embed src=\"javascript:alert(1)\">",
-    "<form action=\"javascript:alert(1)\"><button>go</button></form>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-    "<base href=\"javascript:alert(1)//\">",
-    "<link rel=stylesheet href=\"javascript:alert(1)\">",
-    # SVG and MathML.
-    "<svg onload=alert(1)>",
-    "<svg><script>alert(1)</script></svg>",
-    "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    # Style.
-    "<style>body{background:url(javascript:alert(1))}</style>",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
-    # Markdown links and images.
-    "[click](javascript:alert(1))",
-    "[click](JaVaScRiPt:alert(1))",
-    "[click](javascript&#58;alert(1))",
-    "[click](&#106;avascript:alert(1))",
-    "[click](jav&#x09;ascript:alert(1))",
-    "[click](vbscript:msgbox(1))",
-    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "[click](DATA:text/html,hello)",
-    "[click](<javascript:alert(1)>)",
-    "[x]: javascript:alert(1)\n\nSee [the reference][x].",
-    "<javascript:alert(1)>",
-    "![pic](javascript:alert(1))",
-    "![pic](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
-    "![pic](data:image/png;base64,iVBORw0KGgo=)",
-    "![pic\" onerror=\"alert(1)](https://example.org/a.png)",
-    "[x](https://example.org/\" onmouseover=\"alert(1))",
-    "[x](https://example.org \"title\\\" onmouseover=\\\"alert(1)\")",
-    # Unicode tricks.
-    "[click](\u202ejavascript:alert(1))",
-    "[click](\uff4a\uff41\uff56\uff41\uff53\uff43\uff52\uff49\uff50\uff54:alert(1))",
-    "<a href=\"\u2028javascript:alert(1)\">click</a>",
-    "[click](java\u00adscript:alert(1))",
-    # Entity-encoded and escaped text stays text.
-    "&lt;script&gt;alert(1)&lt;/script&gt;",
-    "&#60;img src=x onerror=alert(1)&#62;",
-    "`<script>alert(1)</script>`",
-    "```html\n<script>alert(1)</script>\n```",
-]
-assert len(PAYLOADS) >= 40
-
-FORBIDDEN_TAGS = {"script", "iframe", "frame", "frameset", "svg", "math", "style", "img",
-                  "object", "embed", "applet", "base", "video", "audio", "source", "isindex",
-                  "marquee", "template"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background",
-                  "xlink:href", "srcset", "ping"}
-BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
-
-
-def _local(name: str) -> str:
-    """Drop an element's or attribute's namespace: "{…svg}svg" → "svg"."""
-    return name.rsplit("}", 1)[-1]
-
-
-def _url(value: str) -> str:
-    # Browsers ignore whitespace and control characters inside a URL's scheme.
-    return re.sub(r"[\x00-\x20\x7f-\x9f\u00ad\u2028\u2029\u200b-\u200f\u202a-\u202e]", "",
-                  value).lower()
-
-
-def executable_markup(html: str) -> list[str]:
-    """List what, in `html` parsed the way a browser parses it, could run or load."""
-    problems = []
-    document = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
-    body = document.find("body")
-    for element in document.iter():
-        tag = _local(str(element.tag))
-        if tag in FORBIDDEN_TAGS:
-            problems.append(f"<{tag}>")
-        if tag in {"meta", "link"} and body is not None and element in body.iter():
-            problems.append(f"<{tag}> in body")
-        for name, value in element.attrib.items():
-            name = _local(name)
-            if name.lower().startswith("on") or name.lower() in {"style", "srcdoc"}:
-                problems.append(f"{tag} {name}=")
-            if name.lower() in URL_ATTRIBUTES | {"href"} and _url(value).startswith(BAD_SCHEMES):
-                problems.append(f"{tag} {name}={value!r}")
-    return problems
-
-
-def links_in_texts(html: str) -> list:
-    """Return the <a> elements inside what people wrote (div.text) on a page."""
-    document = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
-    found = []
-    for element in document.iter("div"):
-        if "text" in element.attrib.get("class", "").split():
-            found.extend(element.iter("a"))
-    return found
+from xss_payloads import PAYLOADS, executable_markup, links_in_texts
 
 
 def assert_safe(html: str) -> None:

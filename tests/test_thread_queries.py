@@ -12,17 +12,23 @@ from forum.comments.models import Comment, path_segment
 from forum.content.render import render_markdown
 from forum.db import db, utcnow
 
-# Statements a page costs: the proposal (with its topic and author), the number of
-# top-level comments, the comments of the page (with their authors), the stored
-# translations, the translation jobs of the texts without one; a logged-in reader adds
-# their account, whether they support and whether they follow the proposal, and their
-# count of unread notifications.
-PAGE_STATEMENTS = {"visitor": 5, "citizen": 9}
-API_STATEMENTS = 5
-# The page of one comment: the comment, its proposal, the comments below it, the
-# comments above it (none above a top-level one), translations and jobs.
-COMMENT_PAGE_STATEMENTS = {"top level": 5, "reply": 6}
+# Statements a page costs: for a visitor, the content version (the ETag check of the
+# HTTP cache); then the proposal (with its topic and author), the number of top-level
+# comments, the comments of the page (with their authors), the proposal's official answers
+# (with their authors) and its milestones, the stored translations, the translation jobs
+# of the texts without one. A logged-in reader skips the cache check and adds their
+# account, whether they support and whether they follow the proposal, and their count of
+# unread notifications. The API's detail costs the same as a visitor's page.
+PAGE_STATEMENTS = {"visitor": 8, "citizen": 11}
+API_STATEMENTS = 8
+# The page of one comment: the content version, the comment, its proposal, the comments
+# below it, the comments above it (none above a top-level one), translations and jobs.
+COMMENT_PAGE_STATEMENTS = {"top level": 6, "reply": 7}
 DEEPEST = 12
+# Hidden comments on a page add, once for the whole page: the moderators' hides of the
+# proposal's items, the translations of their public reasons, and the translation jobs of
+# the reasons not yet translated.
+TOMBSTONE_STATEMENTS = 3
 
 
 @pytest.fixture
@@ -171,3 +177,31 @@ def test_a_comment_page_costs_the_same_whatever_its_depth(client, queries, threa
         assert len(comment_ids(main(response))) == len(below)
         counts.setdefault("reply" if comment.depth else "top level", set()).add(queries.count)
     assert counts == {kind: {n} for kind, n in COMMENT_PAGE_STATEMENTS.items()}
+
+
+def hide_every(comments, step: int) -> None:
+    """Hide every `step`-th comment with a reason in Spanish, half of them translated."""
+    from forum.moderation import service as moderation
+
+    moderator = make.user(language="es", role="moderator")
+    for index, comment in enumerate(comments[::step]):
+        entry = moderation.act(moderator, comment, "hide", f"Insulto número {index}.").entry
+        if index % 2 == 0:
+            store_translation(entry, "reason", f"Insult number {index}.")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_tombstones_cost_the_same_few_statements_however_many_are_hidden(client, queries,
+                                                                          thread, size):
+    proposal, comments = thread(size)
+    visible, _ = count_page(client, queries, proposal)
+    hide_every(comments, 7)
+
+    statements, response = count_page(client, queries, proposal)
+
+    assert statements - visible == TOMBSTONE_STATEMENTS, "\n".join(queries.statements)
+    shown = main(response)
+    tombstones = [p.text for p in shown.find_all("p", class_="tombstone")]
+    assert len(tombstones) == len(comments[::7])
+    assert "Insult number 0." in tombstones[0] and "Insulto número 1." in tombstones[1]

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
+from forum.accounts import password_policy
 from forum.accounts.service import DISPLAY_NAME_RE
 from forum.i18n import native_language_name
 
@@ -21,12 +23,12 @@ def language_choices() -> list[SelectChoice]:
             for code in current_app.config["LANGUAGES"]]
 
 
-def _password_length(form, field) -> None:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(field.data or "") < minimum:
-        raise ValidationError(_l("Use at least %(n)s characters.", n=minimum))
-    if len(field.data) > 1024:
-        raise ValidationError(_l("That password is too long."))
+def _password_policy(form, field) -> None:
+    # Registration names the account in the form; a password change is for the person in.
+    name = form.display_name.data if "display_name" in form else current_user.display_name
+    message = password_policy.problem(field.data or "", name)
+    if message is not None:
+        raise ValidationError(message)
 
 
 def _display_name(form, field) -> None:
@@ -42,7 +44,7 @@ class RegisterForm(FlaskForm):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), _display_name],
                                description=_l("Shown with everything you write. "
                                               "It does not need to be your real name."))
-    password = PasswordField(_l("Password"), validators=[DataRequired(), _password_length])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), _password_policy])
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[DataRequired(), EqualTo("password",
                                         message=_l("The two passwords differ."))])
@@ -66,7 +68,7 @@ class LoginForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    password = PasswordField(_l("New password"), validators=[DataRequired(), _password_length])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), _password_policy])
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("password",
                                         message=_l("The two passwords differ."))])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from forum.accounts.models import Role, User, new_session_token
@@ -38,7 +39,7 @@ def register(display_name: str, password: str, language: str, email: str | None 
     """Create an account, or raise AccountError when the name is taken."""
     display_name = " ".join(display_name.split())
     if find_by_name(display_name) is not None:
-        raise AccountError("display_name", "taken")
+        raise AccountError("display_name", _l("This name is taken. Please choose another."))
     user = User(display_name=display_name, name_key=name_key(display_name),
                 email=(email or None), password_hash=hash_password(password),
                 language=language, role=role)

@@ -5,15 +5,16 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from forum.accounts import service
+from forum.accounts import service, throttle
 from forum.accounts.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
 from forum.accounts.models import User
 from forum.comments.service import comments_by
 from forum.db import db
-from forum.extensions import limiter, login_manager
+from forum.extensions import configured, limiter, login_manager, write_limit
 from forum.machine_translation.reading import for_request
 from forum.proposals.forms import ConfirmForm
 from forum.proposals.models import Proposal
@@ -54,7 +55,7 @@ def _start_session(user: User, remember: bool) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(configured("RATELIMIT_REGISTER"), methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("proposals.index"))
@@ -77,19 +78,36 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per hour; 5 per minute", methods=["POST"])
+@limiter.limit(configured("RATELIMIT_LOGIN"), methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("proposals.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        attempt = throttle.LoginAttempt.start(form.display_name.data)
+        wait = attempt.refusal()
+        if wait is not None:
+            return _throttled(form, wait)
         user = service.authenticate(form.display_name.data, form.password.data)
         if user is not None:
+            attempt.succeeded()
             _start_session(user, remember=form.remember.data)
             flash(_("You are logged in."))
             return redirect(_safe_next(request.args.get("next")))
+        attempt.failed()
         form.password.errors = [_("That name and password do not match an account.")]
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+
+
+def _throttled(form: LoginForm, wait: int):
+    """Show the login form again, refused until `wait` seconds have passed."""
+    minutes = max(1, round(wait / 60))
+    form.password.errors = [ngettext(
+        "Too many failed attempts at this name from your connection. "
+        "Please try again in %(num)s minute.",
+        "Too many failed attempts at this name from your connection. "
+        "Please try again in %(num)s minutes.", minutes)]
+    return render_template("accounts/login.html", form=form), 429, {"Retry-After": str(wait)}
 
 
 @bp.post("/logout")
@@ -103,6 +121,7 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@write_limit("RATELIMIT_PASSWORD", "password")
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import url_for
 
+from forum.accountability.service import Figures
 from forum.comments.service import CommentNode
-from forum.i18n import language_name
+from forum.i18n import language_name, native_language_name
 from forum.machine_translation.reading import ShownText, TranslationLookup
 
 
@@ -43,8 +44,9 @@ def proposal(item, texts: TranslationLookup, full: bool = False) -> dict:
     hidden = item.hidden_at is not None
     out = {"id": item.id, "url": url_for("proposals.show", proposal_id=item.id, _external=True),
            "topic": {"id": item.topic.id, "slug": item.topic.slug},
-           "title": text(texts.shown(item, "title")), "state": item.state,
-           "author": author(item.author), "created_at": _when(item.created_at),
+           "title": None if hidden else text(texts.shown(item, "title")),
+           "state": item.state, "author": None if hidden else author(item.author),
+           "created_at": _when(item.created_at),
            "edited_at": _when(item.edited_at), "support_count": item.support_count,
            "comment_count": item.comment_count, "hidden": hidden,
            "locked": item.locked_at is not None}
@@ -74,4 +76,36 @@ def _comment(node: CommentNode, texts: TranslationLookup) -> dict:
 def language(code: str) -> dict:
     """Describe a configured language."""
     return {"code": code, "name": language_name(code, "en"),
-            "native_name": language_name(code, code)}
+            "native_name": native_language_name(code)}
+
+
+def answer(item, texts: TranslationLookup) -> dict:
+    """Describe an official answer: the state it gave the proposal, and its text."""
+    return {"id": item.id, "state": item.state, "author": author(item.author),
+            "created_at": _when(item.created_at),
+            "body": text(texts.shown(item, "body"), with_html=True)}
+
+
+def milestone(item, texts: TranslationLookup) -> dict:
+    """Describe a follow-up milestone."""
+    return {"id": item.id, "date": item.due_on.isoformat(), "done": item.done,
+            "title": text(texts.shown(item, "title"))}
+
+
+def figures(found) -> dict:
+    """Describe accountability figures (see forum/accountability/service.py)."""
+    def rounded(value):
+        return None if value is None else round(value, 4)
+
+    return {"proposals": found.proposals, "answered": found.answered, "decided": found.decided,
+            "awaiting": found.awaiting, "share_answered": rounded(found.share_answered),
+            "share_decided": rounded(found.share_decided),
+            "median_days_to_answer": rounded(found.median_days_to_answer),
+            "median_days_to_decision": rounded(found.median_days_to_decision),
+            "states": dict(found.states)}
+
+
+def topic_figures(item, found, texts: TranslationLookup) -> dict:
+    """Describe a topic's accountability figures (`found` is None when it has no proposals)."""
+    return {"slug": item.slug, "name": text(texts.shown(item, "name")),
+            **figures(found or Figures())}

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, make_response, request
+from flask_babel import gettext as _
 
+from forum.answers import service as official
 from forum.api import serialize
 from forum.comments import service as comments
 from forum.db import db
@@ -89,9 +91,13 @@ def proposal_detail(proposal_id: int):
     proposal = db.get_or_404(Proposal, proposal_id)
     thread = comments.thread_page(proposal, _int_arg("page", 1),
                                   _int_arg("per_page", current_app.config["COMMENTS_PER_PAGE"], 500))
-    texts = _texts([proposal, *thread.comments])
+    answers = official.answers_of(proposal.id)
+    milestones = official.milestones_of([proposal.id])[proposal.id]
+    texts = _texts([proposal, *answers, *milestones, *thread.comments])
     out = serialize.proposal(proposal, texts, full=True)
     out.update(language=texts.language, comments=serialize.comment_tree(thread.roots, texts),
+               answers=[serialize.answer(a, texts) for a in answers],
+               milestones=[serialize.milestone(m, texts) for m in milestones],
                comments_page=thread.page, comments_pages=thread.pages,
                top_level_comments=thread.total_roots)
     return jsonify(out)
@@ -99,4 +105,7 @@ def proposal_detail(proposal_id: int):
 
 @bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unknown(anything: str):
-    return error_response(404, "No such endpoint in /api/v1.", "not_found")
+    return error_response(404, _("No such endpoint in /api/v1."), "not_found")
+
+
+from forum.api import open_data  # noqa: E402,F401  (open-data routes on this blueprint)

@@ -1,7 +1,7 @@
 """Who may do what with comments, decided in one place."""
 from __future__ import annotations
 
-from forum.accounts.access import can_write
+from forum.accounts.access import can_moderate, can_write
 from forum.comments.models import Comment
 from forum.proposals.access import can_comment, within_edit_window
 
@@ -39,6 +39,8 @@ class Viewer:
         self.user_id = user.id if user and user.is_authenticated else None
         self.can_comment = can_comment(user, proposal)
         self.proposal = proposal
+        self.can_report = can_write(user)
+        self.moderates = can_moderate(user)
 
     def may_reply(self, comment: Comment) -> bool:
         return self.can_comment and not comment.is_tombstone
@@ -48,3 +50,12 @@ class Viewer:
 
     def may_delete(self, comment: Comment) -> bool:
         return comment.author_id == self.user_id is not None and can_delete(self.user, comment)
+
+    def may_report(self, comment: Comment) -> bool:
+        # moderation.access.can_report, worked out once for the reader: asked per comment
+        # it would check the reader's standing a thousand times a page.
+        return self.can_report and comment.author_id != self.user_id and not comment.is_tombstone
+
+    def may_appeal(self, comment: Comment) -> bool:
+        """Offer the author of a hidden comment to appeal (the appeal page checks the rest)."""
+        return comment.hidden_at is not None and comment.author_id == self.user_id is not None

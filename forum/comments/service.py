@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from forum.comments.models import Alignment, Comment, path_segment
@@ -18,7 +19,7 @@ def _alignment(value: str | None) -> str | None:
     if not value:
         return None
     if value not in {a.value for a in Alignment}:
-        raise validation.ContentError("alignment", "unknown")
+        raise validation.ContentError("alignment", _l("Choose for, against or neutral."))
     return value
 
 
@@ -27,7 +28,7 @@ def post_comment(author, proposal: Proposal, body: str, language: str,
     """Publish a comment or a reply; the translations it owes are committed with it."""
     body = validation.comment_body(body)
     if parent is not None and parent.proposal_id != proposal.id:
-        raise validation.ContentError("parent", "not in this thread")
+        raise validation.ContentError("parent", _l("That comment belongs to another discussion."))
     comment = Comment(proposal_id=proposal.id, author=author, body_source=body,
                       body_html=render_markdown(body), alignment=_alignment(alignment),
                       language=validation.check_language(language),
@@ -84,12 +85,21 @@ def edit_comment(comment: Comment, body: str, language: str, alignment: str | No
 
 def delete_comment(comment: Comment) -> None:
     """Erase a comment's text, leaving a tombstone so its replies keep their place."""
+    erase_comment(comment)
+    db.session.commit()
+
+
+def erase_comment(comment: Comment) -> None:
+    """Turn a comment into a tombstone in the caller's transaction (no commit).
+
+    Setting `deleted_at` makes the outbox drop its translations, jobs and search documents
+    in the same flush.
+    """
     comment.body_source = ""
     comment.body_html = ""
     comment.alignment = None
     comment.deleted_at = utcnow()
     _count_reply(comment.proposal_id, None, -1)
-    db.session.commit()
 
 
 @dataclass
@@ -162,7 +172,7 @@ def ancestors(comment: Comment) -> list[Comment]:
 def comments_by(author, page: int = 1, per_page: int = 20):
     """Return one page of a person's comments, newest first."""
     query = (select(Comment).where(Comment.author_id == author.id,
-                                   Comment.deleted_at.is_(None))
+                                   Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
              .order_by(Comment.created_at.desc(), Comment.id.desc()))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 

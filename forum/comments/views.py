@@ -11,7 +11,7 @@ from forum.comments.models import Comment
 from forum.content.authoring import add_error, doubtful_language
 from forum.content.validation import ContentError
 from forum.db import db
-from forum.extensions import limiter
+from forum.extensions import write_limit
 from forum.machine_translation.reading import for_request
 from forum.proposals import access as proposal_access
 from forum.proposals.forms import ConfirmForm, language_warning
@@ -52,7 +52,7 @@ def _write(proposal: Proposal, parent: Comment | None):
 
 @bp.post("/proposals/<int:proposal_id>/comments")
 @login_required
-@limiter.limit("60 per hour")
+@write_limit("RATELIMIT_COMMENT", "comment")
 def create(proposal_id: int):
     proposal = db.get_or_404(Proposal, proposal_id)
     if not proposal_access.can_comment(current_user, proposal):
@@ -62,7 +62,7 @@ def create(proposal_id: int):
 
 @bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
 @login_required
-@limiter.limit("60 per hour", methods=["POST"])
+@write_limit("RATELIMIT_COMMENT", "comment")
 def reply(comment_id: int):
     parent = db.get_or_404(Comment, comment_id)
     proposal = db.session.get(Proposal, parent.proposal_id)
@@ -80,11 +80,12 @@ def show(comment_id: int):
     texts = for_request([proposal, *above, *comments])
     return render_template("comments/show.html", proposal=proposal, comment=comment,
                            roots=roots, ancestors=above, texts=texts,
-                           proposal_access=proposal_access, confirm_form=ConfirmForm())
+                           proposal_access=proposal_access)
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @login_required
+@write_limit("RATELIMIT_EDIT", "edit")
 def edit(comment_id: int):
     comment = db.get_or_404(Comment, comment_id)
     if not access.can_edit(current_user, comment):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from forum.accounts.models import Role, User
 from forum.accounts.passwords import hash_password
 from forum.accounts.service import name_key
+from forum.answers.models import Milestone, OfficialAnswer
 from forum.comments.models import Comment, path_segment
 from forum.content.render import render_markdown
 from forum.db import db, utcnow
@@ -23,7 +24,8 @@ class _Loader:
     def __init__(self, data: dict, password: str | None):
         self.data = data
         self.now = utcnow()
-        self.counts = {"users": 0, "topics": 0, "proposals": 0, "comments": 0, "supports": 0}
+        self.counts = {"users": 0, "topics": 0, "proposals": 0, "comments": 0, "supports": 0,
+                       "answers": 0, "milestones": 0}
         # Demo accounts get an unusable password unless the operator asks for one.
         self.password_hash = hash_password(password or secrets.token_urlsafe(32))
         self.users: dict[str, User] = {}
@@ -36,6 +38,9 @@ class _Loader:
     def run(self) -> dict[str, int]:
         for entry in self.data["users"]:
             self.users[entry["name"]] = self.user(entry)
+        # The institution answers in the name of its first admin account.
+        self.institution = next(self.users[u["name"]] for u in self.data["users"]
+                                if u.get("role") == "admin")
         for position, entry in enumerate(self.data["topics"], start=1):
             self.topics[entry["slug"]] = self.topic(entry, position)
         for salt, entry in enumerate(self.data["proposals"]):
@@ -67,9 +72,12 @@ class _Loader:
     def proposal(self, entry, salt: int) -> None:
         author = self.users[entry["author"]]
         db.session.flush()
-        if db.session.scalar(select(Proposal.id).where(Proposal.author_id == author.id,
-                                                       Proposal.title == entry["title"])):
-            return
+        found = db.session.scalar(select(Proposal).where(Proposal.author_id == author.id,
+                                                         Proposal.title == entry["title"]))
+        # Answers are loaded apart, so a demo loaded before they existed gets them too.
+        self.answers(found or self.new_proposal(entry, author, salt), entry, salt)
+
+    def new_proposal(self, entry, author: User, salt: int) -> Proposal:
         created = self.when(entry["days_ago"], salt)
         proposal = Proposal(topic=self.topics[entry["topic"]], author=author,
                             language=entry["language"], title=entry["title"],
@@ -86,6 +94,26 @@ class _Loader:
             self.counts["supports"] += 1
         for index, comment in enumerate(entry.get("comments", [])):
             self.comment(proposal, comment, None, salt * 1000 + index)
+        return proposal
+
+    def answers(self, proposal: Proposal, entry, salt: int) -> None:
+        """Load the institution's answers and the milestones that follow them, once."""
+        if entry.get("answers") and not _exists(OfficialAnswer, proposal):
+            for index, answer in enumerate(entry["answers"]):
+                created = self.when(answer["days_ago"], salt + index)
+                db.session.add(OfficialAnswer(
+                    proposal_id=proposal.id, author=self.institution, state=answer["state"],
+                    language=answer["language"], body_source=answer["body"],
+                    body_html=render_markdown(answer["body"]), created_at=created))
+                proposal.last_activity_at = max(proposal.last_activity_at, created)
+                self.counts["answers"] += 1
+        if entry.get("milestones") and not _exists(Milestone, proposal):
+            for milestone in entry["milestones"]:
+                db.session.add(Milestone(
+                    proposal_id=proposal.id, title=milestone["title"], done=milestone["done"],
+                    language=milestone["language"],
+                    due_on=(self.now - timedelta(days=milestone["days_ago"])).date()))
+                self.counts["milestones"] += 1
 
     def comment(self, proposal: Proposal, entry, parent: Comment | None, salt: int) -> None:
         created = max(self.when(entry["days_ago"], salt), parent.created_at if parent
@@ -113,3 +141,8 @@ def load_demo(password: str | None = None, content: Path = CONTENT) -> dict[str,
     with open(content, encoding="utf-8") as file:
         data = json.load(file)
     return _Loader(data, password).run()
+
+
+def _exists(model, proposal: Proposal) -> bool:
+    return db.session.scalar(select(model.id).where(model.proposal_id == proposal.id)
+                             .limit(1)) is not None

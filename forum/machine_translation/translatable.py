@@ -53,8 +53,10 @@ def type_of(item) -> TranslatableType | None:
 
 
 def needs_translation(item) -> bool:
-    """Say whether an item currently has text worth translating (not erased)."""
-    return getattr(item, "deleted_at", None) is None
+    """Say whether an item currently has text worth translating (not erased, not empty)."""
+    if getattr(item, "deleted_at", None) is not None:
+        return False
+    return any((text or "").strip() for _, text in sources(item).values())
 
 
 def source_hash(language: str, text: str) -> str:

@@ -23,6 +23,7 @@ from forum.machine_translation.engines.base import EngineError
 from forum.machine_translation.models import Translation, TranslationJob
 from forum.machine_translation.segments import document
 from forum.machine_translation.translatable import TYPES, needs_translation, source_hash, sources
+from forum.notifications import mail
 from forum.search import index as search_index
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class Worker:
         while not self.stopping.is_set():
             handled = self.run_batch()
             done += handled
+            mail.send_pending()
             if handled == 0:
                 if once:
                     break

@@ -27,6 +27,8 @@ class Notification(db.Model):
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    # Set when a worker took it to mail it (only with SMTP configured and an address).
+    emailed_at: Mapped[datetime | None]
 
 
 class Follow(db.Model):

@@ -60,6 +60,9 @@ class Proposal(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
+    # Set when the author erased their account with their texts: the row stays as a
+    # tombstone (title and body emptied) because others' comments or answers hang on it.
+    deleted_at: Mapped[datetime | None]
     # Counters kept by the services, so lists sort and show counts without joins.
     support_count: Mapped[int] = mapped_column(default=0)
     comment_count: Mapped[int] = mapped_column(default=0)

@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -34,7 +35,7 @@ def create_topic(name: str, description: str, language: str, slug: str | None = 
     description = validation.check_length("description", description, 0, 500)
     slug = slugify(slug or name)
     if db.session.scalar(select(Topic.id).where(Topic.slug == slug)) is not None:
-        raise validation.ContentError("slug", "taken")
+        raise validation.ContentError("slug", _l("A topic with this name exists already."))
     position = (db.session.scalar(select(func.max(Topic.position))) or 0) + 1
     topic = Topic(slug=slug, name=name, description=description, position=position,
                   language=validation.check_language(language))

@@ -5,12 +5,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from forum.answers import access as answer_access
+from forum.answers import service as official
 from forum.comments import service as comments
 from forum.comments.forms import CommentForm
 from forum.content.authoring import add_error, doubtful_language
 from forum.content.validation import ContentError
 from forum.db import db
-from forum.extensions import limiter
+from forum.extensions import write_limit
 from forum.machine_translation.reading import for_request
 from forum.notifications import service as notifications
 from forum.proposals import access, service
@@ -60,7 +62,7 @@ def topic(slug: str):
 
 @bp.route("/proposals/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per hour", methods=["POST"])
+@write_limit("RATELIMIT_PROPOSAL", "proposal")
 def new():
     if not access.can_create(current_user):
         abort(403)
@@ -89,13 +91,26 @@ def new():
 def show(proposal_id: int):
     proposal = db.get_or_404(Proposal, proposal_id)
     thread = comments.thread_page(proposal, page_arg())
-    texts = for_request([proposal, proposal.topic, *thread.comments])
+    answers = official.answers_of(proposal.id)
+    milestones = official.milestones_of([proposal.id])[proposal.id]
+    texts = for_request([proposal, proposal.topic, *answers, *milestones, *thread.comments])
     return render_template("proposals/show.html", proposal=proposal, thread=thread,
-                           texts=texts, access=access,
+                           texts=texts, access=access, answers=answers, milestones=milestones,
+                           answer_access=answer_access,
                            supported=service.has_supported(current_user, proposal),
                            following=notifications.is_following(current_user, proposal.id),
-                           comment_form=CommentForm(language=_writing_language()),
-                           confirm_form=ConfirmForm())
+                           comment_form=_comment_form(proposal))
+
+
+def _comment_form(proposal):
+    """Return the comment form for people who may comment, else None.
+
+    A form carries a CSRF token, which lives in the session: building one for a visitor
+    would give every reader a cookie for nothing.
+    """
+    if not access.can_comment(current_user, proposal):
+        return None
+    return CommentForm(language=_writing_language())
 
 
 def _writing_language() -> str:
@@ -108,6 +123,7 @@ def _writing_language() -> str:
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @login_required
+@write_limit("RATELIMIT_EDIT", "edit")
 def edit(proposal_id: int):
     proposal = db.get_or_404(Proposal, proposal_id)
     if not access.can_edit(current_user, proposal):
@@ -148,7 +164,7 @@ def withdraw(proposal_id: int):
 
 @bp.post("/proposals/<int:proposal_id>/support")
 @login_required
-@limiter.limit("120 per hour")
+@write_limit("RATELIMIT_SUPPORT", "support")
 def support(proposal_id: int):
     proposal = db.get_or_404(Proposal, proposal_id)
     if not access.can_support(current_user, proposal):

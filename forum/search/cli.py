@@ -27,10 +27,8 @@ def reindex() -> None:
     db.session.execute(delete(SearchDocument))
     count = 0
     for kind, model in (("proposal", Proposal), ("comment", Comment)):
-        query = select(model)
-        if kind == "comment":
-            query = query.where(Comment.deleted_at.is_(None))
-        items = list(db.session.scalars(query))
+        # Erased texts (tombstones) have nothing left to find.
+        items = list(db.session.scalars(select(model).where(model.deleted_at.is_(None))))
         with click.progressbar(items, label=f"{kind}s") as bar:
             for chunk_start in range(0, len(items), 500):
                 count += _index_chunk(kind, items[chunk_start:chunk_start + 500])

@@ -39,7 +39,7 @@ def upgrade():
         sa.Column('updated_at', sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_search_documents')),
         sa.UniqueConstraint('item_type', 'item_id', 'language',
-                            name=op.f('uq_search_documents_item_type')),
+                            name=op.f('uq_search_documents_item_type_item_id_language')),
     )
     op.create_index('ix_search_documents_proposal', 'search_documents', ['proposal_id'])
     if op.get_bind().dialect.name == 'postgresql':
