@@ -8,13 +8,12 @@ from flask_login import current_user, login_required
 from forum.comments import access, service
 from forum.comments.forms import CommentForm
 from forum.comments.models import Comment
-from forum.content.authoring import add_error, doubtful_language
-from forum.content.validation import ContentError
+from forum.content.authoring import write
 from forum.db import db
 from forum.extensions import write_limit
 from forum.machine_translation.reading import for_request
 from forum.proposals import access as proposal_access
-from forum.proposals.forms import ConfirmForm, language_warning
+from forum.proposals.forms import ConfirmForm
 from forum.proposals.models import Proposal
 
 bp = Blueprint("comments", __name__)
@@ -29,25 +28,17 @@ def link_to(comment: Comment) -> str:
 def _write(proposal: Proposal, parent: Comment | None):
     """Handle a comment form: publish it, or show it again with what to fix."""
     form = CommentForm()
-    warning = None
-    if form.validate_on_submit():
-        warning = doubtful_language(form, form.body.data)
-        if warning is None:
-            try:
-                comment = service.post_comment(current_user, proposal, form.body.data,
-                                               form.language.data, form.alignment.data, parent)
-            except ContentError as error:
-                add_error(form, error)
-            else:
-                flash(_("Your comment is published."))
-                return redirect(link_to(comment))
-    elif request.method == "GET":
+    written = write(form, lambda: form.body.data, lambda: service.post_comment(
+        current_user, proposal, form.body.data, form.language.data, form.alignment.data, parent))
+    if written.saved:
+        flash(_("Your comment is published."))
+        return redirect(link_to(written.result))
+    if request.method == "GET":
         form.language.data = current_user.language
     texts = for_request([proposal] + ([parent] if parent else []))
-    message = language_warning(warning, form.language.data) if warning else None
     status = 422 if form.errors else 200
     return render_template("comments/write.html", form=form, proposal=proposal, parent=parent,
-                           texts=texts, language_message=message), status
+                           texts=texts, language_message=written.language_message), status
 
 
 @bp.post("/proposals/<int:proposal_id>/comments")
@@ -91,21 +82,13 @@ def edit(comment_id: int):
     if not access.can_edit(current_user, comment):
         abort(403)
     form = CommentForm(obj=comment, body=comment.body_source, alignment=comment.alignment or "")
-    warning = None
-    if form.validate_on_submit():
-        warning = doubtful_language(form, form.body.data)
-        if warning is None:
-            try:
-                service.edit_comment(comment, form.body.data, form.language.data,
-                                     form.alignment.data)
-            except ContentError as error:
-                add_error(form, error)
-            else:
-                flash(_("Your changes are saved. Translations are being updated."))
-                return redirect(link_to(comment))
-    message = language_warning(warning, form.language.data) if warning else None
+    written = write(form, lambda: form.body.data, lambda: service.edit_comment(
+        comment, form.body.data, form.language.data, form.alignment.data))
+    if written.saved:
+        flash(_("Your changes are saved. Translations are being updated."))
+        return redirect(link_to(comment))
     return render_template("comments/edit.html", form=form, comment=comment,
-                           language_message=message), 422 if form.errors else 200
+                           language_message=written.language_message), 422 if form.errors else 200
 
 
 @bp.post("/comments/<int:comment_id>/delete")

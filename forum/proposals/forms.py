@@ -9,7 +9,6 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from forum.accounts.forms import language_choices
-from forum.i18n import language_name
 
 
 class ProposalForm(FlaskForm):
@@ -45,11 +44,3 @@ class TopicForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with only its CSRF token, for one-click actions (support, withdraw)."""
-
-
-def language_warning(found: str, declared: str) -> str:
-    """Explain to an author that the text seems to be in another language."""
-    return _l("This text looks like %(found)s, but it is marked as %(declared)s. "
-              "Check the language and send again; others read it machine-translated "
-              "from the language you choose.",
-              found=language_name(found), declared=language_name(declared))

@@ -9,14 +9,13 @@ from forum.answers import access as answer_access
 from forum.answers import service as official
 from forum.comments import service as comments
 from forum.comments.forms import CommentForm
-from forum.content.authoring import add_error, doubtful_language
-from forum.content.validation import ContentError
+from forum.content.authoring import write
 from forum.db import db
 from forum.extensions import write_limit
 from forum.machine_translation.reading import for_request
 from forum.notifications import service as notifications
 from forum.proposals import access, service
-from forum.proposals.forms import ConfirmForm, ProposalForm, language_warning
+from forum.proposals.forms import ConfirmForm, ProposalForm
 from forum.proposals.models import Proposal, ProposalState, Topic
 
 bp = Blueprint("proposals", __name__)
@@ -69,22 +68,18 @@ def new():
     topics = service.list_topics()
     form = ProposalForm(topics, language=current_user.language,
                         topic=request.args.get("topic", type=int))
-    warning = None
-    if form.validate_on_submit():
-        warning = doubtful_language(form, f"{form.title.data}\n{form.body.data}")
-        if warning is None:
-            try:
-                topic = db.get_or_404(Topic, form.topic.data)
-                proposal = service.create_proposal(current_user, topic, form.title.data,
-                                                   form.body.data, form.language.data)
-            except ContentError as error:
-                add_error(form, error)
-            else:
-                flash(_("Your proposal is published. Translations follow in a moment."))
-                return redirect(url_for(".show", proposal_id=proposal.id))
-    message = language_warning(warning, form.language.data) if warning else None
-    return render_template("proposals/edit.html", form=form, language_message=message,
-                           proposal=None), 422 if form.errors else 200
+    written = write(form, lambda: _text_of(form), lambda: service.create_proposal(
+        current_user, db.get_or_404(Topic, form.topic.data), form.title.data, form.body.data,
+        form.language.data))
+    if written.saved:
+        flash(_("Your proposal is published. Translations follow in a moment."))
+        return redirect(url_for(".show", proposal_id=written.result.id))
+    return render_template("proposals/edit.html", form=form, proposal=None,
+                           language_message=written.language_message), 422 if form.errors else 200
+
+
+def _text_of(form: ProposalForm) -> str:
+    return f"{form.title.data}\n{form.body.data}"
 
 
 @bp.get("/proposals/<int:proposal_id>")
@@ -133,21 +128,14 @@ def edit(proposal_id: int):
     # would come with no topic selected (the browser then sends the first one).
     form = ProposalForm(topics, title=proposal.title, body=proposal.body_source,
                         topic=proposal.topic_id, language=proposal.language)
-    warning = None
-    if form.validate_on_submit():
-        warning = doubtful_language(form, f"{form.title.data}\n{form.body.data}")
-        if warning is None:
-            try:
-                service.edit_proposal(proposal, form.title.data, form.body.data,
-                                      form.language.data, db.get_or_404(Topic, form.topic.data))
-            except ContentError as error:
-                add_error(form, error)
-            else:
-                flash(_("Your changes are saved. Translations are being updated."))
-                return redirect(url_for(".show", proposal_id=proposal.id))
-    message = language_warning(warning, form.language.data) if warning else None
+    written = write(form, lambda: _text_of(form), lambda: service.edit_proposal(
+        proposal, form.title.data, form.body.data, form.language.data,
+        db.get_or_404(Topic, form.topic.data)))
+    if written.saved:
+        flash(_("Your changes are saved. Translations are being updated."))
+        return redirect(url_for(".show", proposal_id=proposal.id))
     return render_template("proposals/edit.html", form=form, proposal=proposal,
-                           language_message=message), 422 if form.errors else 200
+                           language_message=written.language_message), 422 if form.errors else 200
 
 
 @bp.post("/proposals/<int:proposal_id>/withdraw")
