@@ -3,6 +3,8 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+from forum.db import schema_object_in_models
+
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -63,15 +65,6 @@ def run_migrations_offline():
         context.run_migrations()
 
 
-def _include_object(obj, name, type_, reflected, compare_to):
-    """Leave alone what the search migration made by hand for each database."""
-    if type_ == "table" and name and name.startswith("search_fts"):
-        return False
-    if type_ == "column" and name == "tsv":
-        return False
-    return not (type_ == "index" and name == "ix_search_documents_tsv")
-
-
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -100,7 +93,7 @@ def run_migrations_online():
         # Batch mode lets the same migrations alter tables on SQLite, which has no
         # ALTER COLUMN; on PostgreSQL it emits plain ALTER statements.
         conf_args.setdefault("render_as_batch", True)
-        conf_args.setdefault("include_object", _include_object)
+        conf_args.setdefault("include_object", schema_object_in_models)
         conf_args.setdefault("compare_type", True)
         context.configure(
             connection=connection,
