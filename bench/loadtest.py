@@ -76,6 +76,7 @@ def wrk(url: str, duration: str = "10s", threads: int = 2, connections: int = 16
     base = ["wrk", f"-t{threads}", f"-c{connections}", "--timeout", "10s"]
     extra = ["-s", script] if script else []
     subprocess.run(base + [f"-d{warmup}"] + extra + [url], capture_output=True, check=False)
+    _drain(url, script)
     out = subprocess.run(base + [f"-d{duration}", "--latency"] + extra + [url],
                          capture_output=True, text=True, check=True).stdout
     if "Requests/sec" not in out or "50%" not in out:
@@ -88,6 +89,18 @@ def wrk(url: str, duration: str = "10s", threads: int = 2, connections: int = 16
     result["non2xx"] = int(non2xx.group(1)) if non2xx else 0
     result["socket_errors"] = errors.group(1).strip() if errors else ""
     return result
+
+
+def _drain(url: str, script: str | None) -> None:
+    """Wait until the server has answered the warm-up's requests that wrk left queued.
+
+    wrk stops without waiting for answers; sync workers still serve those requests, which
+    would otherwise eat into the measured run (for a slow page, seconds of it).
+    """
+    if script:
+        time.sleep(2)
+        return
+    urllib.request.urlopen(url, timeout=120).read()
 
 
 def print_table(rows: list[dict], columns: list[str]) -> None:

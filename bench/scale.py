@@ -129,7 +129,7 @@ def worker_memory(env: dict) -> str:
     own, total = rss_mb(worker.pid), rss_mb(worker.pid, with_children=True)
     worker.terminate()
     worker.wait(60)
-    return f"{own} (+ Apertium pipelines: {total})"
+    return f"{own} (with its Apertium pipelines: {total})"
 
 
 def main() -> None:
