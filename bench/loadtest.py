@@ -79,11 +79,11 @@ def wrk(url: str, duration: str = "10s", threads: int = 2, connections: int = 16
     _drain(url, script)
     out = subprocess.run(base + [f"-d{duration}", "--latency"] + extra + [url],
                          capture_output=True, text=True, check=True).stdout
-    if "Requests/sec" not in out or "50%" not in out:
+    if "Requests/sec" not in out or "Latency Distribution" not in out:
         raise RuntimeError(f"wrk gave no result for {url}:\n{out}")
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-              "p50_ms": _ms(re.search(r"50%\s+(\S+)", out).group(1)),
-              "p99_ms": _ms(re.search(r"99%\s+(\S+)", out).group(1))}
+              "p50_ms": _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1)),
+              "p99_ms": _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))}
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     result["non2xx"] = int(non2xx.group(1)) if non2xx else 0

@@ -315,3 +315,24 @@ def test_visitors_are_asked_to_log_in_before_writing(client):
     response = client.get("/proposals/new")
     assert is_login_redirect(response)
     assert location(response) == "/login?next=/proposals/new"
+
+
+@pytest.mark.parametrize("sort", ["newest", "supported", "discussed", "active"])
+def test_pages_of_a_list_put_pinned_first_and_lose_or_repeat_nothing(app, sort):
+    author, topic = make.user(), make.topic()
+    made = [make.proposal(author, topic, title=f"Proposal {n}") for n in range(28)]
+    now = utcnow()
+    for n, proposal in enumerate(made):
+        set_columns(proposal, created_at=now - timedelta(minutes=n), support_count=n % 5,
+                    comment_count=n % 3, last_activity_at=now - timedelta(minutes=n % 7))
+    for proposal in made[20:23]:
+        set_columns(proposal, pinned_at=now)
+    set_columns(made[5], hidden_at=now)
+    expected = [p.id for p in db.session.scalars(proposals.proposals_query(sort=sort))]
+
+    pages = [proposals.list_proposals(sort=sort, page=n, per_page=10) for n in (1, 2, 3, 4)]
+
+    assert [p.id for page_ in pages for p in page_.items] == expected
+    assert {p.id for p in pages[0].items[:3]} == {p.id for p in made[20:23]}
+    assert made[5].id not in expected and len(expected) == 27
+    assert [page_.total for page_ in pages] == [27] * 4 and pages[3].items == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select, union_all
 
 from forum.content.render import render_plain
 from forum.db import db
@@ -58,10 +58,9 @@ class TranslationLookup:
         if not wanted or self.originals_only:
             return self
         # Plain rows, not ORM objects: a long thread brings a thousand of them per page.
-        rows = db.session.execute(select(
+        rows = db.session.execute(_of_items(Translation, self.language, wanted, (
             Translation.item_type, Translation.item_id, Translation.field,
-            Translation.source_hash, Translation.text, Translation.html, Translation.engine,
-        ).where(Translation.language == self.language, _items_filter(Translation, wanted)))
+            Translation.source_hash, Translation.text, Translation.html, Translation.engine)))
         found = set()
         for row in rows:
             self._translations[(row.item_type, row.item_id, row.field)] = row
@@ -81,9 +80,8 @@ class TranslationLookup:
         return wanted
 
     def _load_job_states(self, missing: dict[str, list[int]]) -> None:
-        rows = db.session.execute(select(TranslationJob.item_type, TranslationJob.item_id,
-                                         TranslationJob.state).where(
-            TranslationJob.language == self.language, _items_filter(TranslationJob, missing)))
+        rows = db.session.execute(_of_items(TranslationJob, self.language, missing, (
+            TranslationJob.item_type, TranslationJob.item_id, TranslationJob.state)))
         for item_type, item_id, state in rows:
             self._job_states[(item_type, item_id)] = state
 
@@ -110,9 +108,17 @@ class TranslationLookup:
         return "pending"
 
 
-def _items_filter(model, wanted: dict[str, list[int]]):
-    return or_(*(and_(model.item_type == kind, model.item_id.in_(ids))
-                 for kind, ids in wanted.items()))
+def _of_items(model, language: str, wanted: dict[str, list[int]], columns):
+    """Select `columns` of `model`'s rows in `language` for the wanted items, in one statement.
+
+    One SELECT per kind of item, joined by UNION ALL: an OR of (kind, ids) pairs would make
+    SQLite use only the language part of the (language, item_type, item_id) index and read
+    a fifth of all translations for every page.
+    """
+    parts = [select(*columns).where(model.language == language, model.item_type == kind,
+                                    model.item_id.in_(ids))
+             for kind, ids in wanted.items()]
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 def lookup(items, language: str, originals_only: bool = False) -> TranslationLookup:

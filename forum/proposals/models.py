@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User
@@ -38,6 +38,31 @@ class Topic(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+LISTED = "hidden_at IS NULL AND pinned_at IS NULL"
+VISIBLE = "hidden_at IS NULL"
+PINNED = "pinned_at IS NOT NULL"
+
+
+def _partial(name: str, where: str, *columns: str) -> Index:
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
+
+
+def list_indexes() -> list[Index]:
+    """Partial indexes that let a page of a proposal list stop after its own rows.
+
+    One per sort over the listed (visible, unpinned) proposals, one of the few pinned ones,
+    and one to count visible proposals without reading their rows. Partial, so that the
+    planner of either database cannot prefer a "hidden_at IS NULL" index matching nearly
+    every row and then sort them all.
+    """
+    return [_partial("ix_proposals_listed_created", LISTED, "created_at", "id"),
+            _partial("ix_proposals_listed_support_count", LISTED, "support_count", "id"),
+            _partial("ix_proposals_listed_comment_count", LISTED, "comment_count", "id"),
+            _partial("ix_proposals_listed_last_activity_at", LISTED, "last_activity_at", "id"),
+            _partial("ix_proposals_pinned", PINNED, "pinned_at"),
+            _partial("ix_proposals_visible_topic_state", VISIBLE, "topic_id", "state")]
+
+
 @translatable("proposal", title="title", body="markdown:body_source")
 class Proposal(db.Model):
     """A citizen's proposal: a title and a markdown body in the author's language."""
@@ -46,6 +71,7 @@ class Proposal(db.Model):
     __table_args__ = (
         Index("ix_proposals_topic_created", "topic_id", "created_at"),
         Index("ix_proposals_created", "created_at"),
+        *list_indexes(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
