@@ -76,4 +76,4 @@ def log_in(page, person, password: str = make.PASSWORD) -> None:
     page.get_by_label("Display name").fill(person.display_name)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    page.wait_for_url("**/")  # the front page: the login went through

@@ -4,17 +4,9 @@ from __future__ import annotations
 import pytest
 
 import factories as make
-from factories import PASSWORD
 
 from .conftest import only_from
-
-
-def log_in(page, person) -> None:
-    page.goto("/login")
-    page.get_by_label("Display name").fill(person.display_name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+from .site_tour import log_in
 
 
 def refused(page) -> list[str]:

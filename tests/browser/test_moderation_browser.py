@@ -5,20 +5,12 @@ import pytest
 from sqlalchemy import select
 
 import factories as make
-from factories import PASSWORD
 from forum.db import db
 from forum.moderation import reports
 from forum.moderation.models import ModerationAction
 
 from .conftest import only_from
-
-
-def log_in(page, person) -> None:
-    page.goto("/login")
-    page.get_by_label("Display name").fill(person.display_name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
+from .site_tour import log_in
 
 
 def card(page, kind: str, item_id: int):
