@@ -1,6 +1,8 @@
 """The `flask --app wsgi forum …` commands for operators."""
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -25,6 +27,8 @@ def worker_command(once: bool, name: str | None) -> None:
     from forum.machine_translation.engines import build_router
     from forum.machine_translation.worker import Worker
 
+    # Discarded late results, failures and reconciliation findings are logged for operators.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     router = build_router(current_app.config)
     worker = Worker(router, name)
     worker.install_signal_handlers()
@@ -34,7 +38,10 @@ def worker_command(once: bool, name: str | None) -> None:
         done = worker.run(once=once)
     finally:
         router.close()
-    click.echo(f"worker {worker.name}: stopped after {done} jobs")
+    tally = worker.tally
+    click.echo(f"worker {worker.name}: stopped after {done} jobs; {tally.stored} stored, "
+               f"{tally.discarded} late results discarded ({tally.lost_claim} claims lost, "
+               f"{tally.text_changed} texts changed)")
 
 
 @forum_cli.command("demo")

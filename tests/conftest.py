@@ -10,6 +10,7 @@ import os
 import shutil
 import uuid
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from forum import create_app
-from forum.db import db
+from forum.db import db, utcnow
 
 REQUIRE_ALL = os.environ.get("FORUM_REQUIRE_ALL") == "1"
 TEST_SETTINGS = {
@@ -237,3 +238,25 @@ class Auth:
 @pytest.fixture
 def auth(client) -> Auth:
     return Auth(client)
+
+
+class LeaseClock:
+    """The clock leases are measured by, moved forward by a test instead of sleeping."""
+
+    def __init__(self):
+        self.offset = timedelta(0)
+
+    def __call__(self):
+        return utcnow() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> LeaseClock:
+    from forum import leases
+
+    moved = LeaseClock()
+    monkeypatch.setattr(leases, "clock", moved)
+    return moved

@@ -132,7 +132,11 @@ def retry() -> None:
 
 
 @mt_cli.command("status")
-def status_command() -> None:
+@click.option("--check", "check", is_flag=True,
+              help="Also find texts whose job says done without a current translation, "
+                   "texts never queued and leftovers of erased texts, and repair them "
+                   "(exit status 1 if anything was found).")
+def status_command(check: bool) -> None:
     """Show coverage per language, the queue, and recent failures."""
     from forum.machine_translation import status
 
@@ -142,3 +146,16 @@ def status_command() -> None:
     click.echo(f"queue: {status.queue_length()} jobs owed")
     for job in status.problems(10):
         click.echo(f"  {job.item_type} {job.item_id} -> {job.language}: {job.state}: {job.last_error}")
+    if check:
+        _check()
+
+
+def _check() -> None:
+    from forum.machine_translation.reconcile import check
+
+    report = check()
+    click.echo(f"check: {report.summary()}")
+    for example in report.examples:
+        click.echo(f"  {example}")
+    if report.problems:
+        raise SystemExit(1)

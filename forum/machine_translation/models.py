@@ -2,22 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.db import db, utcnow
+from forum.leases import JobState, LeasedJob
 
-
-class JobState(StrEnum):
-    """Where a translation job stands."""
-
-    PENDING = "pending"          # owed; any worker may claim it once not_before has passed
-    RUNNING = "running"          # claimed by one worker until lease_until
-    DONE = "done"
-    FAILED = "failed"            # gave up after MT_MAX_ATTEMPTS; shown to admins
-    UNAVAILABLE = "unavailable"  # no engine or route for the pair; retried after installs
+__all__ = ["JobState", "Translation", "TranslationJob"]
 
 
 class Translation(db.Model):
@@ -47,8 +39,11 @@ class Translation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class TranslationJob(db.Model):
-    """The translation of one item into one language, owed since the item was committed."""
+class TranslationJob(LeasedJob, db.Model):
+    """The translation of one item into one language, owed since the item was committed.
+
+    Claimed, fenced and leased as `forum.leases` describes; an edit of the item resets it.
+    """
 
     __tablename__ = "translation_jobs"
     __table_args__ = (
@@ -60,15 +55,9 @@ class TranslationJob(db.Model):
     item_type: Mapped[str] = mapped_column(String(16))
     item_id: Mapped[int]
     language: Mapped[str] = mapped_column(String(8))
-    state: Mapped[str] = mapped_column(String(16), default=JobState.PENDING)
-    attempts: Mapped[int] = mapped_column(default=0)
-    not_before: Mapped[datetime] = mapped_column(default=utcnow)
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    lease_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     engine: Mapped[str | None] = mapped_column(String(255))
     # The worker that finished the job, for admins (and for proving no job ran twice).
     worker: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None]

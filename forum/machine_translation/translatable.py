@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,36 @@ def sources(item) -> dict[str, tuple[TextField, str]]:
     """Return each translated field of an item with its current source text."""
     kind = type_of(item)
     return {f.name: (f, getattr(item, f.attribute) or "") for f in kind.fields} if kind else {}
+
+
+class Current(NamedTuple):
+    """An item's source texts as committed now: its language and each field's hash."""
+
+    language: str
+    hashes: dict[str, str]   # every field, empty ones included; no fields if nothing is owed
+    worded: frozenset[str]   # the fields with text in them
+
+
+def current_hashes(kind_name: str, ids) -> dict[int, Current]:
+    """Read the hash of every source text of some items, as committed now, by item id.
+
+    Items that are erased or empty have no hashes: nothing is owed for them. Items that
+    are gone are left out.
+    """
+    from sqlalchemy import select
+
+    from forum.db import db
+
+    kind = TYPES[kind_name]
+    model = kind.model
+    columns = [model.id, model.language] + [getattr(model, f.attribute) for f in kind.fields]
+    if hasattr(model, "deleted_at"):
+        columns.append(model.deleted_at)
+    found: dict[int, Current] = {}
+    for row in db.session.execute(select(*columns).where(model.id.in_(list(ids)))):
+        texts = {f.name: getattr(row, f.attribute) or "" for f in kind.fields}
+        worded = frozenset(name for name, text in texts.items() if text.strip())
+        live = getattr(row, "deleted_at", None) is None and worded
+        hashes = {name: source_hash(row.language, t) for name, t in texts.items()} if live else {}
+        found[row.id] = Current(row.language, hashes, worded if live else frozenset())
+    return found

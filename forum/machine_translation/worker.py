@@ -22,7 +22,8 @@ from forum.machine_translation import queue
 from forum.machine_translation.engines.base import EngineError
 from forum.machine_translation.models import Translation, TranslationJob
 from forum.machine_translation.segments import document
-from forum.machine_translation.translatable import TYPES, needs_translation, source_hash, sources
+from forum.machine_translation.translatable import (TYPES, current_hashes, needs_translation,
+                                                     source_hash, sources)
 from forum.notifications import mail
 from forum.search import index as search_index
 
@@ -31,15 +32,37 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Unit:
-    """One field of one job: its document, and where its translations go."""
+    """One field of one claimed job: the text as read at the claim, and where it goes.
 
-    job: TranslationJob
-    item: object
+    Plain values, not ORM objects: a commit expires those, and a reload would read a
+    text edited since the claim.
+    """
+
+    job_id: int
+    attempts: int
+    item_type: str
+    item_id: int
+    proposal_id: int | None
+    source: str
+    target: str
     field: str
     markdown: bool
     doc: object
     hash: str
     outputs: list[str] | None = None
+
+
+@dataclass
+class Tally:
+    """What became of the results a worker produced."""
+
+    stored: int = 0        # jobs whose translations were stored and marked done
+    lost_claim: int = 0    # results discarded: the claim had passed to another worker or an edit
+    text_changed: int = 0  # results discarded: the text changed since the claim; owed again
+
+    @property
+    def discarded(self) -> int:
+        return self.lost_claim + self.text_changed
 
 
 class Worker:
@@ -49,21 +72,32 @@ class Worker:
         self.router = router
         self.name = name or f"{socket.gethostname()}-{os.getpid()}"
         self.stopping = threading.Event()
+        self.tally = Tally()
 
     def run(self, once: bool = False) -> int:
         """Work until stopped (or, with `once`, until nothing is owed); return jobs done."""
         done = 0
         queue.requeue()  # engines may have changed since the last run
+        self.reconcile()
         while not self.stopping.is_set():
             handled = self.run_batch()
             done += handled
-            mail.send_pending()
+            mail.send_pending(self.name)
             if handled == 0:
                 if once:
                     break
                 self.stopping.wait(current_app.config["MT_POLL_SECONDS"])
         queue.release(self.name)
+        mail.release(self.name)
         return done
+
+    def reconcile(self) -> None:
+        """Owe again any text whose job says done without a current translation."""
+        from forum.machine_translation.reconcile import check
+
+        report = check()
+        if report.problems:
+            log.warning("worker %s: repaired at start: %s", self.name, report.summary())
 
     def install_signal_handlers(self) -> None:
         """Finish the current batch and hand back claims on SIGTERM or SIGINT."""
@@ -81,14 +115,18 @@ class Worker:
     def process(self, jobs: list[TranslationJob], token: str) -> None:
         """Translate claimed jobs, grouped by language pair, and store the results."""
         units, finished = self._units(jobs)
-        for job in finished:
-            queue.complete(job.id, token, engine=None)
+        for job_id in finished:
+            queue.complete(job_id, token, engine=None)
         db.session.commit()
         groups: dict[tuple[str, str], list[_Unit]] = defaultdict(list)
         for unit in units:
-            groups[(unit.item.language, unit.job.language)].append(unit)
+            groups[(unit.source, unit.target)].append(unit)
         for (source, target), group in groups.items():
-            self._translate_group(source, target, group, token)
+            # Renewing the lease also tells which jobs an edit took away meanwhile.
+            held = queue.renew(token)
+            group = [unit for unit in group if unit.job_id in held]
+            if group:
+                self._translate_group(source, target, group, token)
 
     def _units(self, jobs):
         items = _load_items(jobs)
@@ -96,11 +134,14 @@ class Worker:
         for job in jobs:
             item = items.get((job.item_type, job.item_id))
             if item is None or not needs_translation(item) or item.language == job.language:
-                finished.append(job)
+                finished.append(job.id)
                 continue
+            proposal_id = (search_index.proposal_of(job.item_type, item)
+                           if search_index.is_searched(job.item_type) else None)
             for name, (text_field, text) in sources(item).items():
-                units.append(_Unit(job, item, name, text_field.markdown,
-                                   document(text, text_field.markdown),
+                units.append(_Unit(job.id, job.attempts, job.item_type, job.item_id,
+                                   proposal_id, item.language, job.language, name,
+                                   text_field.markdown, document(text, text_field.markdown),
                                    source_hash(item.language, text)))
         return units, finished
 
@@ -131,38 +172,60 @@ class Worker:
         return chain or "none"
 
     def _one_by_one(self, source, target, units, token) -> None:
-        by_job: dict[int, list[_Unit]] = defaultdict(list)
-        for unit in units:
-            by_job[unit.job.id].append(unit)
-        for job_units in by_job.values():
+        for job_units in _by_job(units).values():
             try:
                 chain = self._translate_units(source, target, job_units)
             except EngineError as error:
-                log.warning("translation job %s failed: %s", job_units[0].job.id, error)
-                queue.fail(job_units[0].job, token, str(error))
+                first = job_units[0]
+                log.warning("translation job %s failed: %s", first.job_id, error)
+                queue.fail(first.job_id, first.attempts, token, str(error))
                 db.session.commit()
                 continue
             self._store(job_units, chain, token)
 
     def _park(self, units, token, reason) -> None:
-        for job_id in {unit.job.id for unit in units}:
+        for job_id in {unit.job_id for unit in units}:
             queue.unavailable(job_id, token, reason)
         db.session.commit()
 
     def _store(self, units: list[_Unit], chain: str, token: str) -> None:
-        texts: dict[int, dict[str, str]] = defaultdict(dict)
-        for unit in units:
-            text = unit.doc.rebuild(unit.outputs)
-            _save_translation(unit, text, render_markdown(text) if unit.markdown else None, chain)
-            texts[unit.job.id][unit.field] = text
-        for job, item in {unit.job.id: (unit.job, unit.item) for unit in units}.values():
-            if queue.complete(job.id, token, engine=chain):
-                _index(job, item, texts[job.id])
+        """Store each job's translations and mark it done, only while the claim holds it.
+
+        The fence (`queue.complete`, conditional on the claim's token) and the rows it
+        guards are one transaction: a late or stale result is never stored.
+        """
+        current = _current_hashes(units)
+        for job_units in _by_job(units).values():
+            first = job_units[0]
+            now = current.get((first.item_type, first.item_id), {})
+            if any(now.get(unit.field) != unit.hash for unit in job_units):
+                self._discard(first, "the text changed since the claim",
+                              queue.text_changed(first.job_id, token))
+            elif not queue.complete(first.job_id, token, engine=chain):
+                self._discard(first, "the claim passed to another worker or an edit", False)
+            else:
+                _save(job_units, chain)
+                self.tally.stored += 1
         db.session.commit()
+
+    def _discard(self, unit: _Unit, why: str, owed_again: bool) -> None:
+        if owed_again:
+            self.tally.text_changed += 1
+        else:
+            self.tally.lost_claim += 1
+        log.warning("worker %s: discarded a late translation of %s %s into %s: %s",
+                    self.name, unit.item_type, unit.item_id, unit.target, why)
 
 
 def _is_no_route(error: Exception) -> bool:
     return type(error).__name__ == "NoRouteError"
+
+
+def _by_job(units: list[_Unit]) -> dict[int, list[_Unit]]:
+    grouped: dict[int, list[_Unit]] = defaultdict(list)
+    for unit in units:
+        grouped[unit.job_id].append(unit)
+    return grouped
 
 
 def _load_items(jobs) -> dict[tuple[str, int], object]:
@@ -177,19 +240,35 @@ def _load_items(jobs) -> dict[tuple[str, int], object]:
     return items
 
 
-def _index(job: TranslationJob, item, texts: dict[str, str]) -> None:
-    """Make the translation findable by search in its language."""
-    if search_index.is_searched(job.item_type):
-        search_index.store_translation(db.session.connection(), job.item_type, item,
-                                       job.language, texts)
+def _current_hashes(units: list[_Unit]) -> dict[tuple[str, int], dict[str, str]]:
+    """Read the items' source hashes as committed now (one query per kind)."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for unit in units:
+        wanted[unit.item_type].add(unit.item_id)
+    return {(kind, item_id): current.hashes for kind, ids in wanted.items()
+            for item_id, current in current_hashes(kind, ids).items()}
+
+
+def _save(units: list[_Unit], chain: str) -> None:
+    """Store one job's translated fields, and make them findable by search."""
+    texts: dict[str, str] = {}
+    for unit in units:
+        text = unit.doc.rebuild(unit.outputs)
+        _save_translation(unit, text, render_markdown(text) if unit.markdown else None, chain)
+        texts[unit.field] = text
+    first = units[0]
+    if search_index.is_searched(first.item_type):
+        search_index.store(db.session.connection(), first.item_type, first.item_id,
+                           first.proposal_id, first.target, texts.get("title", ""),
+                           texts.get("body", ""), machine_translated=True)
 
 
 def _save_translation(unit: _Unit, text: str, html: str | None, chain: str) -> None:
     from sqlalchemy.dialects import postgresql, sqlite
 
     dialect = postgresql if is_postgresql() else sqlite
-    values = dict(item_type=unit.job.item_type, item_id=unit.job.item_id, field=unit.field,
-                  language=unit.job.language, source_language=unit.item.language,
+    values = dict(item_type=unit.item_type, item_id=unit.item_id, field=unit.field,
+                  language=unit.target, source_language=unit.source,
                   source_hash=unit.hash, text=text, html=html, engine=chain)
     statement = dialect.insert(Translation).values(**values)
     db.session.execute(statement.on_conflict_do_update(

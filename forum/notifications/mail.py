@@ -1,16 +1,21 @@
-"""E-mail copies of notifications, sent by the translation worker when SMTP is configured.
+"""E-mail copies of notifications, sent by a worker when SMTP is configured.
 
 Nobody needs an e-mail address to take part; a person who gave one gets each new
-notification by mail too. Sending happens in the worker process, never during a page
-request (an SMTP server can be slow or down). A notification is claimed with a
-conditional UPDATE before it is sent, so several workers never send the same mail twice;
-a mail that fails is not retried (the notification itself stays in the forum).
+notification by mail too. `queue` owes the mail in the notification's own transaction
+(an outbox row, `MailJob`); a worker sends it, never a page request (an SMTP server can
+be slow or down). Claims are leased and fenced (`forum.leases`): right before sending, a
+worker renews its claim and sends only if it still holds it, so a worker that was frozen
+or slow past its lease leaves the mail to the one that took it over instead of sending it
+twice. A refused mail is retried with back-off. Every copy of a mail carries the same
+Message-ID, so even a duplicate from a worker frozen in mid-conversation with the SMTP
+server for longer than the lease shows as one message.
 """
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
+from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -19,9 +24,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from forum import leases
 from forum.accounts.models import User
-from forum.db import db, utcnow
-from forum.notifications.models import Notification
+from forum.db import db
+from forum.leases import JobState
+from forum.notifications.models import MailJob, Notification
 
 log = logging.getLogger(__name__)
 MAX_AGE = timedelta(days=1)  # after downtime, do not mail about old news
@@ -32,29 +39,83 @@ def configured() -> bool:
     return bool(current_app.config.get("SMTP_HOST"))
 
 
-def send_pending(limit: int = 50) -> int:
-    """Mail the new notifications of people with an e-mail address; return how many."""
+def queue(notifications: list[Notification]) -> None:
+    """Owe a mail for each notification whose person gave an address (caller commits)."""
+    if not configured() or not notifications:
+        return
+    with_address = set(db.session.scalars(select(User.id).where(
+        User.id.in_({n.user_id for n in notifications}), User.email.is_not(None),
+        User.deleted_at.is_(None))))
+    for notification in notifications:
+        if notification.user_id in with_address:
+            db.session.add(MailJob(notification=notification, user_id=notification.user_id))
+
+
+@dataclass
+class _Claimed:
+    job_id: int
+    attempts: int
+    notification_id: int
+
+
+def send_pending(worker_name: str = "mail", limit: int = 20) -> int:
+    """Claim owed mails and send them; return how many were sent."""
     if not configured():
         return 0
-    rows = db.session.execute(
+    token = leases.new_token(worker_name)
+    claimed = [_Claimed(job.id, job.attempts, job.notification_id) for job in
+               leases.claim(MailJob, token, limit, current_app.config["MAIL_LEASE_SECONDS"])]
+    return sum(_send_one(job, token) for job in claimed)
+
+
+def _send_one(job: _Claimed, token: str) -> bool:
+    found = db.session.execute(
         select(Notification, User).join(User, User.id == Notification.user_id)
-        .where(Notification.emailed_at.is_(None), User.email.is_not(None),
-               User.deleted_at.is_(None), Notification.created_at > utcnow() - MAX_AGE)
-        .order_by(Notification.id).limit(limit)).all()
-    sent = 0
-    for notification, user in rows:
-        if _claim(notification.id) and _send(_message(notification, user)):
-            sent += 1
-    return sent
+        .where(Notification.id == job.notification_id)).first()
+    if found is None or found.User.email is None or found.User.deleted_at is not None \
+            or found.Notification.created_at < leases.clock() - MAX_AGE:
+        leases.finish(MailJob, job.job_id, token, state=JobState.CANCELLED)
+        db.session.commit()
+        return False
+    message = _message(found.Notification, found.User)
+    # The fence before a side effect that cannot be undone: renew, and send only if held.
+    if job.job_id not in leases.renew(MailJob, token, current_app.config["MAIL_LEASE_SECONDS"]):
+        log.warning("mail %s: the claim passed to another worker; not sending", job.job_id)
+        return False
+    error = _send(message)
+    if error is None:
+        _sent(job, token)
+        return True
+    _failed(job, token, error)
+    return False
 
 
-def _claim(notification_id: int) -> bool:
-    claimed = db.session.execute(
-        update(Notification).where(Notification.id == notification_id,
-                                   Notification.emailed_at.is_(None))
-        .values(emailed_at=utcnow()).execution_options(synchronize_session=False))
+def _sent(job: _Claimed, token: str) -> None:
+    now = leases.clock()
+    if leases.finish(MailJob, job.job_id, token, state=JobState.DONE, sent_at=now,
+                     last_error=None):
+        db.session.execute(update(Notification).where(Notification.id == job.notification_id)
+                           .values(emailed_at=now).execution_options(synchronize_session=False))
+    else:
+        log.error("mail %s was sent, but its lease ran out during the conversation with the "
+                  "SMTP server: another worker may send it too (same Message-ID)", job.job_id)
     db.session.commit()
-    return claimed.rowcount == 1
+
+
+def _failed(job: _Claimed, token: str, error: str) -> None:
+    config = current_app.config
+    log.warning("could not send mail %s: %s", job.job_id, error)
+    if job.attempts >= config["MAIL_MAX_ATTEMPTS"]:
+        leases.finish(MailJob, job.job_id, token, state=JobState.FAILED, last_error=error[:2000])
+    else:
+        leases.finish(MailJob, job.job_id, token, state=JobState.PENDING, last_error=error[:2000],
+                      not_before=leases.back_off(job.attempts, config["MAIL_RETRY_BASE_SECONDS"]))
+    db.session.commit()
+
+
+def release(worker_name: str) -> int:
+    """Hand back the mails a stopping worker claimed."""
+    return leases.release(MailJob, worker_name)
 
 
 def _message(notification: Notification, user: User) -> EmailMessage:
@@ -64,6 +125,7 @@ def _message(notification: Notification, user: User) -> EmailMessage:
                                person=user)
         subject = _("News from %(site)s", site=config["SITE_NAME"])
     message = EmailMessage()
+    message["Message-ID"] = _message_id(notification)
     message["Subject"] = subject
     message["From"] = config["MAIL_FROM"]
     message["To"] = user.email
@@ -71,7 +133,13 @@ def _message(notification: Notification, user: User) -> EmailMessage:
     return message
 
 
-def _send(message: EmailMessage) -> bool:
+def _message_id(notification: Notification) -> str:
+    domain = current_app.config["MAIL_FROM"].rpartition("@")[2] or "localhost"
+    return f"<notification-{notification.id}@{domain}>"
+
+
+def _send(message: EmailMessage) -> str | None:
+    """Send one message; return what went wrong, or None."""
     config = current_app.config
     try:
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
@@ -81,6 +149,5 @@ def _send(message: EmailMessage) -> bool:
                 smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
-        log.warning("could not send a notification e-mail: %s", error)
-        return False
-    return True
+        return f"{type(error).__name__}: {error}"
+    return None

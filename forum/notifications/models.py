@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.db import db, utcnow
+from forum.leases import LeasedJob
 
 
 class Notification(db.Model):
@@ -27,8 +28,30 @@ class Notification(db.Model):
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
-    # Set when a worker took it to mail it (only with SMTP configured and an address).
+    # Set when a worker mailed it (only with SMTP configured and an address).
     emailed_at: Mapped[datetime | None]
+
+
+class MailJob(LeasedJob, db.Model):
+    """A notification owed to its person by e-mail, queued in the notification's transaction.
+
+    A worker claims it as `forum.leases` describes, checks that its claim still holds
+    right before it talks to the SMTP server, and records the sending only if it still
+    does: a worker whose claim passed to another never sends.
+    """
+
+    __tablename__ = "mail_jobs"
+    __table_args__ = (Index("ix_mail_jobs_claim", "state", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(
+        ForeignKey("notifications.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    notification: Mapped[Notification] = relationship()
 
 
 class Follow(db.Model):

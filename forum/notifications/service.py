@@ -19,11 +19,14 @@ def notify(user_ids, kind: str, *, item_type: str | None = None, item_id: int | 
            proposal_id: int | None = None, actor_id: int | None = None,
            detail: str | None = None) -> int:
     """Queue one notification per person (never to the actor); return how many."""
+    from forum.notifications import mail
+
     recipients = {uid for uid in user_ids if uid is not None and uid != actor_id}
-    for user_id in sorted(recipients):
-        db.session.add(Notification(user_id=user_id, kind=kind, item_type=item_type,
-                                    item_id=item_id, proposal_id=proposal_id,
-                                    actor_id=actor_id, detail=detail))
+    made = [Notification(user_id=user_id, kind=kind, item_type=item_type, item_id=item_id,
+                         proposal_id=proposal_id, actor_id=actor_id, detail=detail)
+            for user_id in sorted(recipients)]
+    db.session.add_all(made)
+    mail.queue(made)
     return len(recipients)
 
 

@@ -51,7 +51,7 @@ def test_failures_back_off_then_give_up(app):
     owed(1)
     job = queue.claim("w1:a", limit=1)[0]
 
-    queue.fail(job, "w1:a", "engine crashed")
+    queue.fail(job.id, job.attempts, "w1:a", "engine crashed")
     db.session.commit()
     db.session.refresh(job)
     assert job.state == JobState.PENDING and job.last_error == "engine crashed"
@@ -61,7 +61,7 @@ def test_failures_back_off_then_give_up(app):
     job.not_before = utcnow()
     db.session.commit()
     again = [j for j in queue.claim("w1:d", limit=10) if j.id == job.id][0]
-    queue.fail(again, "w1:d", "engine crashed again")
+    queue.fail(again.id, again.attempts, "w1:d", "engine crashed again")
     db.session.commit()
     db.session.refresh(job)
     assert (job.state, job.attempts) == (JobState.FAILED, 2)

@@ -85,7 +85,7 @@ def test_admins_see_coverage_queue_and_failures(app):
     admin = factories.user("Admin", role="admin")
     factories.proposal(admin)
     job = queue.claim("w:1", limit=1)[0]
-    queue.fail(job, "w:1", "apertium exploded on this text")
+    queue.fail(job.id, job.attempts, "w:1", "apertium exploded on this text")
     db.session.commit()
     client = browser(app)
     log_in(client, admin)
