@@ -26,8 +26,8 @@ run: install catalogs system-packages migrate demo
 	@echo "Serving on http://$(HOST):$(PORT) with one translation worker (Ctrl-C stops both)."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/flask forum worker & \
-	$(BIN)/gunicorn --workers $(WEB_WORKERS) --threads 4 --bind $(HOST):$(PORT) --no-control-socket \
-	  --access-logfile /dev/null --error-logfile - wsgi:app
+	$(BIN)/gunicorn -c config/gunicorn.conf.py --workers $(WEB_WORKERS) --threads 4 \
+	  --bind $(HOST):$(PORT) --no-control-socket wsgi:app
 
 test: install catalogs test-system-packages $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -25,11 +25,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from forum import caching, i18n, routing, security, templating
+    from forum.web import boundary
     from forum.db import db
     from forum.extensions import csrf, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    boundary.init_app(app)  # before CSRF: a body that is no form is refused as such
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

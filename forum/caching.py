@@ -27,8 +27,8 @@ CACHEABLE = {
 }
 CACHEABLE_PREFIXES = ("api.",)
 # Tables whose changes no anonymous page shows.
-PRIVATE_TABLES = {"translation_jobs", "notifications", "follows", "reports", "appeals",
-                  "content_versions"}
+PRIVATE_TABLES = {"translation_jobs", "mail_jobs", "notifications", "follows", "reports",
+                  "appeals", "account_sessions", "content_versions"}
 _WROTE = "forum.content_changed"
 
 

@@ -100,11 +100,11 @@ def switcher_languages() -> list[tuple[str, str]]:
 @bp.route("/language", methods=["GET", "POST"])
 def choose():
     """Remember a reader's language: a cookie for visitors, the setting for members."""
-    from forum.accounts.views import _safe_next
     from forum.db import db
+    from forum.web.arguments import safe_next
 
     code = request.values.get("code", "")
-    target = redirect(_safe_next(request.values.get("next")))
+    target = redirect(safe_next(request.values.get("next")))
     if code not in dict(switcher_languages()):
         return target
     if current_user.is_authenticated:

@@ -61,7 +61,10 @@ def take_part() -> World:
                   others_comment, my_reply, hidden)
     _act(world)
     _translate(world)
-    world.secrets = (NAME, EMAIL, person.password_hash, person.session_token)
+    from forum.accounts import sessions
+
+    login = sessions.start(person)
+    world.secrets = (NAME, EMAIL, person.password_hash, login, sessions.token_hash(login))
     return world
 
 

@@ -44,6 +44,7 @@ EXPECTED = {
                           "POST": members("/", anonymous=422)},
     "accounts.login": {"GET": members("/", anonymous=200), "POST": members("/", anonymous=422)},
     "accounts.logout": {"GET": anyone(405), "POST": anyone("/")},
+    "accounts.log_out_everywhere": {"GET": anyone(405), "POST": members("/login")},
     "accounts.change_password": {"GET": members(200), "POST": members(422)},
     "accounts.settings": {"GET": members(200), "POST": members("/account")},
     "accounts.profile": {"GET": anyone(200), "POST": anyone(405)},

@@ -50,11 +50,16 @@ def test_a_stored_translation_changes_the_etag(app, client):
 
 def test_private_bookkeeping_keeps_the_cache_warm(app, client):
     proposal = make.proposal()
+    person = make.user()
     etag = fetch(client, "/api/v1/proposals").headers["ETag"]
 
     queue.claim("idle-worker:1", limit=50)  # a worker's claim changes no page
     queue.release("idle-worker")
 
+    assert fetch(client, "/api/v1/proposals", etag).status_code == 304
+    someone = browser(app)
+    log_in(someone, person)  # a login (a session row) and a logout change no page
+    someone.post("/logout")
     assert fetch(client, "/api/v1/proposals", etag).status_code == 304
     comments.post_comment(make.user(), proposal, "Now it changes.", "en")
     assert fetch(client, "/api/v1/proposals", etag).status_code == 200

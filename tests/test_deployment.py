@@ -20,37 +20,12 @@ from forum import create_app
 from forum.comments.models import Comment
 from forum.db import db
 from forum.machine_translation.models import JobState, Translation, TranslationJob
-from support_mt import ROOT, environment, finish, need_apertium, start_worker
+from support_mt import finish, need_apertium, start_worker
+from support_serving import start_web
 
 POSTERS_PER_SERVER = 3
 COMMENTS_PER_POSTER = 6
 CATALAN = "Estic d'acord amb aquesta proposta, número {n}."
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_web(settings: dict) -> tuple[subprocess.Popen, str]:
-    """Start a gunicorn web server (2 processes) on a free port; return it and its URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--no-control-socket", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=environment(settings, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=True),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2)
-            return process, base
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(process.stderr.read().decode()[-2000:])
-            time.sleep(0.25)
-    pytest.fail("gunicorn did not start")
 
 
 class Citizen:

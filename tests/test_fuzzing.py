@@ -8,6 +8,7 @@ default; the default keeps this file under a minute on two cores.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 
@@ -122,6 +123,39 @@ def test_post_routes_survive_odd_bodies(app, bare_site):
             response = client.post(address, data=raw,
                                    content_type="application/x-www-form-urlencoded")
         assert answered(response) < 500, (address, persona, encoding, body)
+
+    fuzz()
+
+
+# Any JSON document: scalars of every kind, nested lists and objects.
+json_documents = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+              st.text(characters, max_size=30)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.text(characters, max_size=10), inner, max_size=4)),
+    max_leaves=20)
+# A multipart part: a text value, or a file with any name, type and content.
+parts = st.one_of(value, st.builds(
+    lambda content, name, kind: (io.BytesIO(content), name, kind),
+    st.binary(max_size=2000), st.text(characters, min_size=1, max_size=30),
+    st.sampled_from(["text/plain", "application/octet-stream", "image/png", "text/html"])))
+
+
+def test_post_routes_survive_any_json_document_and_any_multipart_body(app, bare_site):
+    world, clients = bare_site
+    routes = sorted(post_routes(app, world).values())
+
+    @FUZZ
+    @given(st.sampled_from(routes), st.sampled_from(["anonymous", "author", "admin"]),
+           json_documents, st.dictionaries(st.sampled_from(
+               ["title", "body", "email", "password", "display_name", "reason", "name",
+                "language", "ids", "items", "action", "csrf_token", "next"]), parts, max_size=5))
+    def fuzz(address, persona, document, multipart):
+        client = as_persona(app, clients, persona)
+        as_json = client.post(address, data=json.dumps(document), content_type="application/json")
+        assert answered(as_json) == 415, (address, document)
+        as_parts = client.post(address, data=multipart, content_type="multipart/form-data")
+        assert answered(as_parts) < 500, (address, persona, multipart)
 
     fuzz()
 

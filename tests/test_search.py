@@ -98,3 +98,70 @@ def test_the_page_escapes_what_it_highlights(app, client):
 
     assert "&lt;b&gt;<mark>tickets</mark>&lt;/b&gt;" in html or "<mark>tickets</mark>" in html
     assert "<b>tickets</b>" not in html and "<b><mark>" not in html
+
+
+# --- Bounded work per query -------------------------------------------------------------
+
+def test_a_query_is_at_most_eight_distinct_words():
+    from forum.search.service import terms
+
+    assert terms("a a A a b " * 100) == ["a", "b"]
+    assert terms(" ".join(f"word{n}" for n in range(30))) == [f"word{n}" for n in range(8)]
+    assert terms("x" * 500) == ["x" * 60]
+
+
+def test_short_words_match_whole_words_only(app):
+    proposal = make.proposal(title="Avinguda del port amb bancs",
+                             body="Bancs a l'avinguda, per seure a l'ombra.")
+
+    assert search("av", "en").total == 0  # not every word starting with "av"
+    assert [h.item_id for h in search("avi", "en").hits] == [proposal.id]
+    assert [h.item_id for h in search("amb", "en").hits] == [proposal.id]
+
+
+def test_results_are_counted_up_to_a_limit(app, monkeypatch):
+    from forum.search import service
+
+    monkeypatch.setattr(service, "COUNT_LIMIT", 5)
+    for n in range(8):
+        make.proposal(title=f"Benches number {n} by the river")
+
+    found = search("benches", "en", per_page=2)
+    assert (found.total, found.more, found.pages) == (5, True, 3)
+    assert search("benches", "en", page=99, per_page=2).page == 3
+
+
+def test_a_statement_over_the_time_budget_stops_and_the_request_goes_on(app):
+    import pytest
+    from sqlalchemy import text
+
+    from forum.db import is_postgresql
+    from forum.search.service import TooSlow, time_budget
+
+    slow = ("SELECT pg_sleep(2)" if is_postgresql() else
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000) "
+            "SELECT count(*) FROM n")
+    with pytest.raises(TooSlow), time_budget(50):
+        db.session.execute(text(slow)).scalar()
+
+    assert db.session.execute(text("SELECT 1")).scalar() == 1  # the transaction lives on
+    with time_budget(5000):
+        assert db.session.execute(text("SELECT 2")).scalar() == 2
+
+
+def test_a_search_cut_short_says_so(app, client, monkeypatch):
+    from contextlib import contextmanager
+
+    from forum.search import service
+
+    @contextmanager
+    def exhausted(_milliseconds):
+        raise service.TooSlow("budget spent")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(service, "time_budget", exhausted)
+    make.proposal(title="Benches by the river")
+
+    response = client.get("/search?q=benches")
+    assert response.status_code == 200
+    assert "This search took too long and was stopped." in response.get_data(as_text=True)

@@ -72,6 +72,103 @@ class TestWithCsrf:
         assert fresh.status_code == 302
 
 
+# --- Sessions that end ---------------------------------------------------------------------
+
+def logged_in_twice(app, person):
+    """Return two browsers logged in as `person`, as on a phone and a laptop."""
+    phone, laptop = browser(app), browser(app)
+    log_in(phone, person)
+    log_in(laptop, person, remember=True)
+    return phone, laptop
+
+
+def test_a_cookie_copied_before_logout_opens_nothing_after(app, client):
+    person = make.user("Marta")
+    log_in(client, person, remember=True)
+    copied = {name: cookie(client, name) for name in (SESSION, "remember_token")}
+    assert is_logged_in(with_cookie(app, copied[SESSION]))
+
+    client.post("/logout")
+
+    assert not is_logged_in(client)
+    assert not is_logged_in(with_cookie(app, copied[SESSION]))
+    assert not is_logged_in(with_cookie(app, copied["remember_token"], "remember_token"))
+
+
+def test_logging_out_on_one_device_leaves_the_others_logged_in(app):
+    phone, laptop = logged_in_twice(app, make.user("Marta"))
+
+    phone.post("/logout")
+
+    assert not is_logged_in(phone) and is_logged_in(laptop)
+
+
+def test_log_out_everywhere_ends_every_login(app):
+    phone, laptop = logged_in_twice(app, make.user("Marta"))
+    assert "logged in on 2 devices or browsers" in laptop.get("/account").get_data(as_text=True)
+
+    response = laptop.post("/account/sessions/end")
+
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert not is_logged_in(phone) and not is_logged_in(laptop)
+
+
+def test_a_ban_ends_the_persons_logins_at_once(app):
+    from forum.moderation import service as moderation
+    from forum.moderation.models import Action
+
+    person = make.user("Marta")
+    phone, laptop = logged_in_twice(app, person)
+    moderation.restrict(make.user("Mod", role="moderator"), person, Action.BAN,
+                        "Spam, again and again.")
+
+    assert not is_logged_in(phone) and not is_logged_in(laptop)
+
+
+def test_deleting_the_account_ends_every_login(app):
+    person = make.user("Marta")
+    phone, laptop = logged_in_twice(app, person)
+    copied = cookie(laptop)
+
+    response = phone.post("/account/delete", data={"password": make.PASSWORD, "mode": "erase",
+                                                   "confirm": "y"})
+
+    assert response.status_code == 302
+    assert not is_logged_in(laptop) and not is_logged_in(with_cookie(app, copied))
+
+
+def test_the_database_keeps_only_a_hash_of_the_login(app, client):
+    from sqlalchemy import select
+
+    from forum.accounts.models import AccountSession
+    from forum.db import db
+
+    log_in(client, make.user("Marta"))
+    with client.session_transaction() as session:
+        token = session["_user_id"]
+
+    stored = db.session.scalars(select(AccountSession.token_hash)).all()
+    assert len(stored) == 1 and token not in stored[0] and len(token) >= 40
+
+
+def test_a_login_older_than_the_remember_period_is_over_and_purged(app, client):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from forum.accounts.models import AccountSession
+    from forum.db import db, utcnow
+    from forum.privacy.service import purge
+
+    log_in(client, make.user("Marta"), remember=True)
+    days = app.config["REMEMBER_COOKIE_DAYS"]
+    db.session.execute(update(AccountSession).values(created_at=utcnow() - timedelta(days=days + 1)))
+    db.session.commit()
+
+    assert not is_logged_in(client)
+    assert purge()["logins"] == 1
+
+
 # --- Cookie flags ---------------------------------------------------------------------------
 
 def set_cookies(response) -> list[dict]:

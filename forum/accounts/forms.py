@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, 
 from forum.accounts import password_policy
 from forum.accounts.service import DISPLAY_NAME_RE
 from forum.i18n import native_language_name
+from forum.web.forms import Form
 
 # No control characters: PostgreSQL refuses NUL in text, and none belongs in an address.
 EMAIL_RE = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
@@ -40,7 +40,7 @@ def _display_name(form, field) -> None:
         raise ValidationError(_l("Use letters, digits, spaces and . _ - ' only."))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), _display_name],
                                description=_l("Shown with everything you write. "
                                               "It does not need to be your real name."))
@@ -60,13 +60,13 @@ class RegisterForm(FlaskForm):
         self.language.choices = language_choices()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"), validators=[DataRequired(), _password_policy])
     confirm = PasswordField(_l("Repeat the new password"),
@@ -74,7 +74,7 @@ class PasswordForm(FlaskForm):
                                         message=_l("The two passwords differ."))])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     language = SelectField(_l("Your language"), validators=[DataRequired()])
     email = EmailField(_l("E-mail (optional)"),
                        validators=[Optional(), Regexp(EMAIL_RE, message=_l("That is not an e-mail address.")),

@@ -1,12 +1,11 @@
 """People taking part: pseudonymous accounts with a role."""
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.db import db, utcnow
@@ -18,11 +17,6 @@ class Role(StrEnum):
     CITIZEN = "citizen"
     MODERATOR = "moderator"
     ADMIN = "admin"
-
-
-def new_session_token() -> str:
-    """Return a fresh random token identifying a person's valid sessions."""
-    return secrets.token_urlsafe(24)
 
 
 class User(UserMixin, db.Model):
@@ -38,16 +32,25 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(8))
     role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN)
-    # Changing it logs out every session (password change, account deletion).
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     suspended_until: Mapped[datetime | None]
     banned_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
 
-    def get_id(self) -> str:
-        """Identify the session by token, so a rotated token ends old sessions."""
-        return self.session_token
+    # The token of the login this object was loaded for (not a column: see sessions.py).
+    login_token = None  # type: str | None
+
+    def get_id(self) -> str | None:
+        """Identify the login, not the person: ending the login ends what the cookie holds."""
+        return self.login_token
+
+    def __eq__(self, other) -> bool:
+        # The same person, whichever of their logins each object came with.
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    __hash__ = UserMixin.__hash__
 
     @property
     def is_active(self) -> bool:
@@ -63,3 +66,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.display_name!r}>"
+
+
+class AccountSession(db.Model):
+    """One login of one person, on one device; the cookie holds a token whose hash is here."""
+
+    __tablename__ = "account_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,7 +6,8 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from forum.accounts.models import Role, User, new_session_token
+from forum.accounts import sessions
+from forum.accounts.models import Role, User
 from forum.accounts.passwords import hash_password, needs_rehash, verify_password
 from forum.db import db
 
@@ -66,7 +67,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise AccountError("current_password", "wrong")
     user.password_hash = hash_password(new)
-    user.session_token = new_session_token()
+    sessions.end_all(user.id)
     db.session.commit()
 
 

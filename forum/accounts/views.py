@@ -1,32 +1,29 @@
 """Pages for registering, logging in and out, settings and profiles."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from forum.accounts import service, throttle
+from forum.accounts import service, sessions, throttle
 from forum.accounts.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
 from forum.accounts.models import User
 from forum.comments.service import comments_by
 from forum.db import db
 from forum.extensions import configured, limiter, login_manager, write_limit
 from forum.machine_translation.reading import for_request
-from forum.proposals.forms import ConfirmForm
+from forum.web.forms import ConfirmForm
 from forum.proposals.models import Proposal
-from forum.proposals.views import page_arg
+from forum.web.arguments import page_arg, safe_next
 
 bp = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader
-def load_user(session_token: str) -> User | None:
-    return db.session.scalar(select(User).where(User.session_token == session_token,
-                                                User.deleted_at.is_(None)))
+def load_user(login_token: str) -> User | None:
+    return sessions.user_for(login_token)
 
 
 @login_manager.unauthorized_handler
@@ -39,19 +36,18 @@ def unauthorized():
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
-def _safe_next(target: str | None) -> str:
-    # Only paths on this site: an open redirect would help phishing.
-    if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc and "\\" not in target:
-        return target
-    return url_for("proposals.index")
-
-
 def _start_session(user: User, remember: bool) -> None:
     # A fresh session on login, so a session id planted before cannot be taken over.
     session.clear()
+    sessions.start(user)
     login_user(user, remember=remember)
     session.permanent = remember
+
+
+def _end_session() -> None:
+    sessions.end(current_user.get_id() if current_user.is_authenticated else None)
+    logout_user()
+    session.clear()
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -73,7 +69,7 @@ def register():
             _start_session(user, remember=False)
             flash(_("Welcome, %(name)s! You can now write proposals and comments.",
                     name=user.display_name))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
 
 
@@ -93,7 +89,7 @@ def login():
             attempt.succeeded()
             _start_session(user, remember=form.remember.data)
             flash(_("You are logged in."))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         attempt.failed()
         form.password.errors = [_("That name and password do not match an account.")]
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
@@ -113,10 +109,22 @@ def _throttled(form: LoginForm, wait: int):
 @bp.post("/logout")
 def logout():
     if ConfirmForm().validate_on_submit():
-        logout_user()
-        session.clear()
+        _end_session()
         flash(_("You are logged out."))
     return redirect(url_for("proposals.index"))
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def log_out_everywhere():
+    if ConfirmForm().validate_on_submit():
+        sessions.end_all(current_user.id)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("You are logged out on every device."))
+        return redirect(url_for(".login"))
+    return redirect(url_for(".settings"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -144,7 +152,8 @@ def settings():
         service.update_settings(current_user, form.language.data, form.email.data)
         flash(_("Your settings are saved."))
         return redirect(url_for(".settings"))
-    return render_template("accounts/settings.html", form=form), 422 if form.errors else 200
+    return render_template("accounts/settings.html", form=form, end_form=ConfirmForm(),
+                           logins=sessions.count(current_user.id)), 422 if form.errors else 200
 
 
 @bp.get("/people/<int:user_id>")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -12,9 +11,10 @@ from wtforms.validators import DataRequired, Length, StopValidation
 from forum.accounts.forms import language_choices
 from forum.answers.models import ANSWER_STATES
 from forum.templating import STATE_LABELS
+from forum.web.forms import Form
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     state = RadioField(_l("The proposal is now"), validators=[DataRequired(
         message=_l("Choose the state this answer gives the proposal."))])
     body = TextAreaField(_l("Official answer"), validators=[DataRequired()],
@@ -55,7 +55,7 @@ class DayField(DateField):
             raise StopValidation(_l("Give a date."))
 
 
-class MilestoneForm(FlaskForm):
+class MilestoneForm(Form):
     title = StringField(_l("What happens"), validators=[DataRequired(), Length(3, 200)],
                         description=_l("One line, e.g. “Works begin” or “Budget approved”."))
     due_on = DayField(_l("Date"), description=_l("The planned date, or the date it happened."))

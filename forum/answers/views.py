@@ -12,7 +12,7 @@ from forum.content.authoring import add_error, write
 from forum.content.validation import ContentError
 from forum.db import db
 from forum.machine_translation.reading import for_request
-from forum.proposals.forms import ConfirmForm
+from forum.web.forms import ConfirmForm
 from forum.proposals.models import Proposal, ProposalState
 
 bp = Blueprint("answers", __name__)

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forum.accounts.forms import language_choices
+from forum.web.forms import Form
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(_l("Your comment"), validators=[DataRequired()],
                          description=_l("Markdown: **bold**, *italic*, lists, [links](https://…)."))
     alignment = RadioField(_l("Your position"), validators=[Optional()], default="",

@@ -13,7 +13,7 @@ from forum.db import db
 from forum.extensions import write_limit
 from forum.machine_translation.reading import for_request
 from forum.proposals import access as proposal_access
-from forum.proposals.forms import ConfirmForm
+from forum.web.forms import ConfirmForm
 from forum.proposals.models import Proposal
 
 bp = Blueprint("comments", __name__)

@@ -16,6 +16,8 @@ MESSAGES = {
     404: _l("There is nothing here. It may have been removed, or the address is wrong."),
     405: _l("That action is not possible here."),
     413: _l("That is more text than the forum accepts at once."),
+    414: _l("That address is too long."),
+    415: _l("The forum only accepts forms as a web browser sends them."),
     429: _l("Too many attempts in a short time. Please wait a moment and try again."),
     500: _l("Something went wrong on our side. Nothing you wrote was lost; please try again."),
 }
@@ -40,7 +42,8 @@ def error_response(status: int, message: str | None = None, code: str | None = N
 
 def _code(status: int) -> str:
     return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-            405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}.get(
+            405: "method_not_allowed", 413: "too_large", 414: "address_too_long",
+            415: "unsupported_media_type", 429: "rate_limited"}.get(
                 status, "server_error")
 
 

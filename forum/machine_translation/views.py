@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from forum.accounts.access import can_administer
 from forum.machine_translation import queue, status
 from forum.machine_translation.models import JobState
-from forum.proposals.forms import ConfirmForm
+from forum.web.forms import ConfirmForm
 
 bp = Blueprint("machine_translation", __name__)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from wtforms import (HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +12,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 from forum.accounts.forms import language_choices
 from forum.moderation.models import Action, ReportReason
 from forum.routing import MAX_ID
+from forum.web.forms import Form
 
 REASON_LABELS = {
     ReportReason.SPAM: _l("Spam or advertising"),
@@ -29,7 +29,7 @@ def reason_label(reason: str) -> str:
     return str(REASON_LABELS.get(reason, reason))
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = RadioField(_l("What is wrong?"), validators=[InputRequired(_l("Choose a reason."))],
                         choices=[SelectChoice(r.value, label)
                                  for r, label in REASON_LABELS.items()])
@@ -48,7 +48,7 @@ def _reason_field(label=None):
                                         "machine-translated for every reader."))
 
 
-class ItemActionForm(FlaskForm):
+class ItemActionForm(Form):
     """A moderator's action on a proposal or a comment; the button pressed names it."""
 
     action = StringField(validators=[DataRequired(_l("Choose an action."))])
@@ -89,7 +89,7 @@ def bulk_name(action: str) -> str:
     return str(BULK_ACTIONS.get(action, action))
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """Settle many queue entries at once, e.g. a wave of spam."""
 
     items = SelectMultipleField(_l("Selected"), validate_choice=False,
@@ -103,7 +103,7 @@ class BulkForm(FlaskForm):
         self.reason.validators = [Length(max=current_app.config["MODERATION_REASON_MAX_LENGTH"])]
 
 
-class AppealForm(FlaskForm):
+class AppealForm(Form):
     message = TextAreaField(_l("Why should the moderators think again?"),
                             validators=[DataRequired(_l("Write your appeal first."))],
                             description=_l("You can appeal each decision once. Another "
@@ -117,7 +117,7 @@ class AppealForm(FlaskForm):
                                    Length(10, current_app.config["APPEAL_MAX_LENGTH"])]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     appeal = IntegerField(validators=[InputRequired(), NumberRange(1, MAX_ID)])
     decision = StringField(validators=[AnyOf(["grant", "reject"],
                                              message=_l("Choose a decision."))])

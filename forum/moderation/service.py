@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select, update
 
+from forum.accounts import sessions
 from forum.accounts.models import User
 from forum.comments.models import Comment
 from forum.content import validation
@@ -217,6 +218,8 @@ def restrict(moderator, person: User, action: Action, reason: str | None, days: 
     else:
         condition, values = _account_change(action, now, until)
         done = _change(User, person.id, condition, **values)
+        if done and action == Action.BAN:
+            sessions.end_all(person.id)  # a ban takes effect at once, on every device
         if done and action in SETTLING:
             settle_reports(ItemType.ACCOUNT, person.id, entry.id, seen)
     return _finish(entry, person, done)
@@ -253,10 +256,15 @@ def parse_selection(values) -> list[tuple[ItemType, int, int]]:
     for value in values:
         kind, _, rest = str(value).partition(":")
         item_id, _, seen = rest.partition(":")
-        if kind in MODELS.keys() and item_id.isdecimal() and seen.isdecimal() \
+        if kind in MODELS.keys() and _small_number(item_id) and _small_number(seen) \
                 and 0 < int(item_id) < 2**31 and int(seen) < 2**31:
             selection.append((ItemType(kind), int(item_id), int(seen)))
     return selection
+
+
+def _small_number(text: str) -> bool:
+    # ASCII digits only, and few of them: int() of thousands of digits is refused or slow.
+    return text.isascii() and text.isdecimal() and len(text) <= 10
 
 
 def bulk(moderator, selection, action: Action, reason: str | None) -> BulkResult:

@@ -17,7 +17,7 @@ from forum.moderation.models import Action, Appeal
 from forum.moderation.pages import (appeals_context, hidden_context, item_context, item_url,
                                     log_context, outcome_message, queue_context)
 from forum.proposals.models import Proposal
-from forum.proposals.views import page_arg
+from forum.web.arguments import page_arg, safe_next
 
 bp = Blueprint("moderation", __name__)
 
@@ -29,10 +29,8 @@ def _require_moderator() -> None:
 
 def _back(default: str) -> str:
     """Return where to go after an action: a moderation page the form named, or `default`."""
-    target = request.form.get("next") or ""
-    if target.startswith("/moderation") and "//" not in target and "\\" not in target:
-        return target
-    return default
+    target = safe_next(request.form.get("next"))
+    return target if target.startswith("/moderation") and "//" not in target else default
 
 
 @bp.get("/moderation")

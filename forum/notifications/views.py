@@ -12,7 +12,8 @@ from forum.db import db
 from forum.machine_translation.reading import for_request
 from forum.notifications import service
 from forum.proposals import access as proposal_access
-from forum.proposals.forms import ConfirmForm
+from forum.web.arguments import page_arg
+from forum.web.forms import ConfirmForm
 from forum.proposals.models import Proposal
 
 bp = Blueprint("notifications", __name__)
@@ -21,7 +22,7 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 @login_required
 def index():
-    page = service.recent(current_user, request.args.get("page", 1, type=int) or 1)
+    page = service.recent(current_user, page_arg())
     items = list(page.items)
     proposals = _by_id(Proposal, {n.proposal_id for n in items})
     actors = _by_id(User, {n.actor_id for n in items})

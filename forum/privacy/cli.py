@@ -13,9 +13,10 @@ def privacy_cli() -> None:
 
 @privacy_cli.command("purge")
 def purge() -> None:
-    """Delete read notifications and settled reports older than the retention settings."""
+    """Delete old read notifications, settled reports and logins past their lifetime."""
     from forum.privacy.service import purge as purge_old
 
     counts = purge_old()
     click.echo(f"deleted {counts['notifications']} notifications and "
-               f"{counts['reports']} reports")
+               f"{counts['reports']} reports; ended {counts['logins']} logins older than "
+               f"REMEMBER_COOKIE_DAYS")

@@ -25,7 +25,7 @@ from forum.proposals.models import Proposal, Support
 
 FORMAT = "forum-personal-data/1"
 # Columns never exported, whatever table they are in.
-SECRET_COLUMNS = {"password_hash", "session_token"}
+SECRET_COLUMNS = {"password_hash", "token_hash"}
 # Columns referencing a person that a section below exports, or that belong to someone
 # else (a notification the person caused is the recipient's). Others go to "other".
 COVERED = {

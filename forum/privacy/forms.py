@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from forum.privacy.service import DeletionMode
+from forum.web.forms import Form
 
 MODES = [
     SelectChoice(DeletionMode.ERASE.value,
@@ -19,7 +19,7 @@ MODES = [
 ]
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     mode = RadioField(_l("What becomes of what you wrote"), choices=MODES,
                       validators=[InputRequired(message=_l("Choose what becomes of what you "
                                                            "wrote."))])

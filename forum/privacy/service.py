@@ -29,7 +29,8 @@ from enum import StrEnum
 from flask import current_app
 from sqlalchemy import delete, or_, select, update
 
-from forum.accounts.models import Role, User, new_session_token
+from forum.accounts import sessions
+from forum.accounts.models import Role, User
 from forum.accounts.service import name_key
 from forum.comments.models import Comment
 from forum.comments.service import erase_comment
@@ -160,7 +161,7 @@ def _scrub(user: User, now) -> None:
     user.name_key = name_key(placeholder)
     user.email = None
     user.password_hash = UNUSABLE_PASSWORD
-    user.session_token = new_session_token()
+    sessions.end_all(user.id)  # every device is logged out
     language = config["DEFAULT_LANGUAGE"]
     user.language = language if language in config["LANGUAGES"] else config["LANGUAGES"][0]
     user.role = Role.CITIZEN
@@ -174,7 +175,7 @@ def purge(now=None) -> dict[str, int]:
     """Delete read notifications and settled reports older than the retention settings."""
     now = now or utcnow()
     config = current_app.config
-    counts = {"notifications": 0, "reports": 0}
+    counts = {"notifications": 0, "reports": 0, "logins": sessions.purge()}
     if config["RETENTION_NOTIFICATIONS_DAYS"]:
         cutoff = now - timedelta(days=config["RETENTION_NOTIFICATIONS_DAYS"])
         counts["notifications"] = db.session.execute(delete(Notification).where(

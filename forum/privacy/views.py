@@ -11,7 +11,7 @@ from forum.db import utcnow
 from forum.extensions import limiter, person_or_address, write_limit
 from forum.privacy import export, service, statement
 from forum.privacy.forms import DeleteAccountForm
-from forum.proposals.forms import ConfirmForm
+from forum.web.forms import ConfirmForm
 
 bp = Blueprint("privacy", __name__)
 
@@ -52,7 +52,7 @@ def delete_account():
     if form.validate_on_submit():
         if verify_password(current_user.password_hash, form.password.data):
             service.delete_account(current_user._get_current_object(), form.mode.data)
-            logout_user()
+            logout_user()  # the deletion ended every login already
             session.clear()
             flash(_("Your account is deleted. Thank you for taking part."))
             return redirect(url_for("proposals.index"))

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from forum.accounts.forms import language_choices
+from forum.web.forms import Form
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired()])
     body = TextAreaField(_l("Your proposal"), validators=[DataRequired()],
                          description=_l("Markdown: **bold**, *italic*, lists, [links](https://…)."))
@@ -32,7 +32,7 @@ class ProposalForm(FlaskForm):
                                                        config["PROPOSAL_BODY_MAX_LENGTH"])]
 
 
-class TopicForm(FlaskForm):
+class TopicForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(2, 120)])
     description = TextAreaField(_l("Description"), validators=[Length(max=500)])
     language = SelectField(_l("Written in"), validators=[DataRequired()])
@@ -41,6 +41,3 @@ class TopicForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
 
-
-class ConfirmForm(FlaskForm):
-    """A form with only its CSRF token, for one-click actions (support, withdraw)."""

@@ -15,18 +15,12 @@ from forum.extensions import write_limit
 from forum.machine_translation.reading import for_request
 from forum.notifications import service as notifications
 from forum.proposals import access, service
-from forum.proposals.forms import ConfirmForm, ProposalForm
+from forum.proposals.forms import ProposalForm
 from forum.proposals.models import Proposal, ProposalState, Topic
+from forum.web.arguments import id_arg, page_arg
+from forum.web.forms import ConfirmForm
 
 bp = Blueprint("proposals", __name__)
-# Larger page numbers would overflow the database's integers in OFFSET; no list is that long.
-MAX_PAGE = 1_000_000
-
-
-def page_arg() -> int:
-    """Return the ?page= argument as a page number the database can handle."""
-    page = request.args.get("page", 1, type=int) or 1
-    return min(max(page, 1), MAX_PAGE)
 
 
 def _list_page(template: str, topic: Topic | None = None, **extra):
@@ -67,7 +61,7 @@ def new():
         abort(403)
     topics = service.list_topics()
     form = ProposalForm(topics, language=current_user.language,
-                        topic=request.args.get("topic", type=int))
+                        topic=id_arg("topic"))
     written = write(form, lambda: _text_of(form), lambda: service.create_proposal(
         current_user, db.get_or_404(Topic, form.topic.data), form.title.data, form.body.data,
         form.language.data))

@@ -1,17 +1,32 @@
-"""Full-text search in the reader's language, over originals and machine translations."""
+"""Full-text search in the reader's language, over originals and machine translations.
+
+Every query is bounded, so that no search holds a web process for long: at most
+MAX_TERMS distinct words of at most MAX_TERM_LENGTH letters; only words of PREFIX_MIN
+letters or more match as prefixes ("a" is the word "a", not every word starting with a);
+results are counted up to COUNT_LIMIT (pages go no further); and the statements run under
+a time budget (SEARCH_TIME_LIMIT_MS: a statement timeout on PostgreSQL, a progress
+handler on SQLite), after which the search stops and says so.
+"""
 from __future__ import annotations
 
 import re
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from flask import current_app
 from markupsafe import Markup, escape
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from forum.db import db, is_postgresql
 
 START, STOP = "\x02", "\x03"  # match markers, turned into <mark> after escaping
 WORD_RE = re.compile(r"\w+", re.UNICODE)
-MAX_TERMS = 12
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 60
+PREFIX_MIN = 3
+COUNT_LIMIT = 1000
 
 
 @dataclass
@@ -35,15 +50,22 @@ class Results:
     total: int
     page: int
     per_page: int
+    more: bool = False        # there are more than `total` (COUNT_LIMIT) results
+    cut_short: bool = False   # the time budget ran out: nothing was found in time
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
 
+class TooSlow(Exception):
+    """A search statement ran out of its time budget."""
+
+
 def terms(query: str) -> list[str]:
-    """Split what a person typed into words (operators and punctuation are ignored)."""
-    return WORD_RE.findall(query or "")[:MAX_TERMS]
+    """Split what a person typed into distinct words (operators and punctuation are ignored)."""
+    words = (w.casefold()[:MAX_TERM_LENGTH] for w in WORD_RE.findall(query or ""))
+    return list(dict.fromkeys(words))[:MAX_TERMS]
 
 
 def highlighted(raw: str | None) -> Markup:
@@ -58,20 +80,65 @@ def search(query: str, language: str, topic_id: int | None = None, state: str | 
     words = terms(query)
     if not words:
         return Results([], 0, 1, per_page)
-    page = max(1, min(page, 10_000))
+    page = max(1, min(page, -(-COUNT_LIMIT // per_page)))
     engine = _postgresql if is_postgresql() else _sqlite
     match, select_sql, rank = engine(words)
     filters, params = _filters(language, topic_id, state)
-    params.update(match=match, limit=per_page, offset=(page - 1) * per_page)
+    params.update(match=match, limit=per_page, offset=(page - 1) * per_page,
+                  counted=COUNT_LIMIT + 1)
     joined = f"{select_sql['from']} WHERE {select_sql['where']} AND {filters}"
-    total = db.session.execute(text(f"SELECT count(*) {joined}"), params).scalar() or 0
-    rows = db.session.execute(text(
-        f"SELECT {select_sql['columns']} {joined} ORDER BY {rank} LIMIT :limit OFFSET :offset"),
-        params).mappings()
+    try:
+        with time_budget(current_app.config["SEARCH_TIME_LIMIT_MS"]):
+            total = db.session.execute(text(
+                f"SELECT count(*) FROM (SELECT 1 {joined} LIMIT :counted) AS found"),
+                params).scalar() or 0
+            rows = db.session.execute(text(
+                f"SELECT {select_sql['columns']} {joined} ORDER BY {rank} "
+                f"LIMIT :limit OFFSET :offset"), params).mappings().all()
+    except TooSlow:
+        return Results([], 0, 1, per_page, cut_short=True)
     hits = [Hit(r["item_type"], r["item_id"], r["proposal_id"],
                 highlighted(r["proposal_title"]), highlighted(r["title_hl"]),
                 highlighted(r["body_hl"]), bool(r["machine_translated"])) for r in rows]
-    return Results(hits, total, page, per_page)
+    return Results(hits, min(total, COUNT_LIMIT), page, per_page, more=total > COUNT_LIMIT)
+
+
+@contextmanager
+def time_budget(milliseconds: int):
+    """Stop the statements run inside after `milliseconds` in all, raising TooSlow."""
+    try:
+        if is_postgresql():
+            with _statement_timeout(milliseconds):
+                yield
+        else:
+            with _progress_deadline(milliseconds):
+                yield
+    except OperationalError as error:
+        message = str(error.orig)
+        if "interrupted" in message or "statement timeout" in message:
+            raise TooSlow(message) from error
+        raise
+
+
+@contextmanager
+def _statement_timeout(milliseconds: int):
+    # In a savepoint: a cancelled statement aborts only it, not the request's transaction.
+    with db.session.begin_nested():
+        db.session.execute(text(f"SET LOCAL statement_timeout = {int(milliseconds)}"))
+        yield
+        db.session.execute(text("SET LOCAL statement_timeout TO DEFAULT"))
+
+
+@contextmanager
+def _progress_deadline(milliseconds: int):
+    connection = db.session.connection().connection.driver_connection
+    deadline = time.monotonic() + milliseconds / 1000
+    # SQLite calls this every 10,000 virtual machine steps; True interrupts the statement.
+    connection.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+    try:
+        yield
+    finally:
+        connection.set_progress_handler(None, 0)
 
 
 def _filters(language: str, topic_id: int | None, state: str | None) -> tuple[str, dict]:
@@ -96,9 +163,13 @@ _COLUMNS = ("d.item_type, d.item_id, d.proposal_id, d.machine_translated, "
             "COALESCE(pd.title, p.title) AS proposal_title, ")
 
 
+def _prefix(word: str, quoted: str, marker: str) -> str:
+    return quoted + marker if len(word) >= PREFIX_MIN else quoted
+
+
 def _sqlite(words: list[str]):
-    # Each word quoted (so nothing is read as FTS5 syntax) and matched as a prefix.
-    match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
+    # Each word quoted (so nothing is read as FTS5 syntax); longer words match as prefixes.
+    match = " ".join(_prefix(w, '"' + w.replace('"', "") + '"', "*") for w in words)
     columns = _COLUMNS + (f"highlight(search_fts, 0, '{START}', '{STOP}') AS title_hl, "
                           f"snippet(search_fts, 1, '{START}', '{STOP}', '…', 28) AS body_hl")
     return match, {"columns": columns,
@@ -108,8 +179,9 @@ def _sqlite(words: list[str]):
 
 
 def _postgresql(words: list[str]):
-    match = " & ".join(w + ":*" for w in words)
-    query = "to_tsquery(forum_search_config(d.language), unaccent(:match))"
+    match = " & ".join(_prefix(w, w, ":*") for w in words)
+    # The reader's language, not each row's: one query for all rows, so the index serves it.
+    query = "to_tsquery(forum_search_config(:language), unaccent(:match))"
     options = f"StartSel={START}, StopSel={STOP}"
     columns = _COLUMNS + (
         f"ts_headline(forum_search_config(d.language), d.title, {query}, "

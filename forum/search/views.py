@@ -7,6 +7,7 @@ from forum.i18n import reading_language
 from forum.proposals import service as proposals
 from forum.proposals.models import ProposalState
 from forum.search import service
+from forum.web.arguments import id_arg, page_arg
 
 bp = Blueprint("search", __name__)
 
@@ -15,7 +16,7 @@ bp = Blueprint("search", __name__)
 def results():
     query = (request.args.get("q") or "")[:200]
     topics = proposals.list_topics()
-    topic_id = request.args.get("topic", type=int)
+    topic_id = id_arg("topic")
     topic_id = topic_id if topic_id in {t.id for t in topics} else None
     state = request.args.get("state") or None
     state = state if state in {s.value for s in ProposalState} else None
@@ -23,7 +24,7 @@ def results():
     if language not in current_app.config["LANGUAGES"]:
         language = reading_language()
     found = service.search(query, language, topic_id, state,
-                           request.args.get("page", 1, type=int) or 1)
+                           page_arg())
     from forum.machine_translation.reading import for_request
 
     return render_template("search/results.html", query=query, found=found, topics=topics,

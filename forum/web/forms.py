@@ -1,0 +1,27 @@
+"""The base of every form: fields come from a submitted HTML form and from nothing else."""
+from __future__ import annotations
+
+from flask import request
+from flask_wtf import FlaskForm
+
+SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_AUTO = object()
+
+
+class Form(FlaskForm):
+    """A form filled from `request.form` only.
+
+    Flask-WTF would also fill fields from a JSON body or from uploaded files, which puts
+    numbers, lists or file objects where every field expects text; no form of the forum
+    takes either, so they are never read (the request boundary refuses JSON bodies).
+    """
+
+    def __init__(self, formdata=_AUTO, **kwargs):
+        if formdata is _AUTO:
+            # As Flask-WTF does: an empty submission leaves the fields as they were filled.
+            formdata = request.form if request.method in SUBMIT_METHODS and request.form else None
+        super().__init__(formdata=formdata, **kwargs)
+
+
+class ConfirmForm(Form):
+    """A form with only its CSRF token, for one-click actions (support, withdraw)."""
