@@ -17,19 +17,38 @@ PYTEST_ARGS ?= -n auto
 # axe-core (accessibility rules) from the npm registry, injected into Chromium by the tests.
 AXE_VERSION ?= 4.14.1
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+# The instance folder the app uses: FORUM_INSTANCE_PATH (an absolute path) if set.
+INSTANCE := $(or $(FORUM_INSTANCE_PATH),instance)
 export FLASK_APP := wsgi
 export ORT_DISABLE_TELEMETRY := 1
 
 .PHONY: run test install system-packages test-system-packages catalogs messages migrate demo worker serve bench clean
 
+# Both processes run in the background so that this shell can wait for a signal (Ctrl-C, or a
+# service manager's TERM to the group) or for either process to end, then send each one TERM
+# and wait for both; it fails only if one ended on its own with an error. Never `kill 0`: it
+# signals this shell too, whose trap then runs again and again until dash overflows its stack
+# (a segfault) while the children get a storm of signals. `wait 2>/dev/null`: dash would print
+# "Terminated" for a process the group's TERM killed (the sleep); the exit status says it all.
 run: install catalogs system-packages migrate demo
-	@echo "Serving on http://$(HOST):$(PORT) with one translation worker (Ctrl-C stops both)."
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/flask forum worker & \
+	@echo "Serving on http://$(HOST):$(PORT) with one worker (Ctrl-C stops both)."
+	@stopping=; trap 'stopping=1' HUP INT TERM; \
+	$(BIN)/flask forum worker & worker=$$!; \
 	$(BIN)/gunicorn -c config/gunicorn.conf.py --workers $(WEB_WORKERS) --threads 4 \
-	  --bind $(HOST):$(PORT) --no-control-socket wsgi:app
+	  --bind $(HOST):$(PORT) --no-control-socket wsgi:app & web=$$!; \
+	while [ -z "$$stopping" ] && kill -0 $$worker 2>/dev/null && kill -0 $$web 2>/dev/null; do \
+	  sleep 1 </dev/null >/dev/null 2>&1 & wait $$! 2>/dev/null; \
+	done; \
+	trap '' HUP INT TERM; kill -s TERM $$worker $$web 2>/dev/null; \
+	wait $$worker 2>/dev/null; worker_status=$$?; wait $$web 2>/dev/null; web_status=$$?; \
+	if [ -z "$$stopping" ] && [ $$worker_status$$web_status != 00 ]; then \
+	  echo "make run: stopped (worker exit $$worker_status, web server exit $$web_status)" >&2; \
+	  exit 1; fi
 
+# Lint and type checks first (the import contracts run among the tests): seconds, not minutes.
 test: install catalogs test-system-packages $(AXE)
+	$(BIN)/ruff check forum tests bench migrations wsgi.py
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(BIN)/python:
@@ -74,9 +93,10 @@ test-system-packages:
 migrate: install
 	$(BIN)/flask db upgrade
 
-# The demo is loaded once; delete instance/.demo-loaded to load it again (it is idempotent).
+# The demo is loaded once; delete $(INSTANCE)/.demo-loaded to load it again (it is idempotent).
 demo: migrate
-	@if [ ! -f instance/.demo-loaded ]; then $(BIN)/flask forum demo && touch instance/.demo-loaded; fi
+	@if [ ! -f "$(INSTANCE)/.demo-loaded" ]; then \
+	  $(BIN)/flask forum demo && touch "$(INSTANCE)/.demo-loaded"; fi
 
 worker: install
 	$(BIN)/flask forum worker

@@ -102,7 +102,8 @@ class Generator:
 
         rows = []
         for i in range(1, self.args.proposals + 1):
-            body = paragraph(self.rng, 4) + "\n\n- " + sentence(self.rng, 6) + "\n- " + sentence(self.rng, 6)
+            body = (paragraph(self.rng, 4) + "\n\n- " + sentence(self.rng, 6)
+                    + "\n- " + sentence(self.rng, 6))
             created = self.now - timedelta(minutes=self.args.proposals - i)
             rows.append(dict(id=i, topic_id=self.topics[i % len(self.topics)],
                              author_id=self.users[i % len(self.users)],
@@ -183,7 +184,8 @@ class Generator:
         self.insert(Support, rows)
         for pid, n in counts.items():
             if n:
-                self.db.session.execute(update(Proposal).where(Proposal.id == pid).values(support_count=n))
+                self.db.session.execute(
+                    update(Proposal).where(Proposal.id == pid).values(support_count=n))
         self.db.session.commit()
         return len(rows)
 
@@ -197,8 +199,10 @@ class Generator:
         from forum.proposals.models import Proposal, Topic
 
         total = 0
-        for kind, model, fields in (("topic", Topic, [("name", "name", False), ("description", "description", False)]),
-                                    ("proposal", Proposal, [("title", "title", False), ("body", "body_source", True)]),
+        for kind, model, fields in (("topic", Topic, [("name", "name", False),
+                                                      ("description", "description", False)]),
+                                    ("proposal", Proposal, [("title", "title", False),
+                                                            ("body", "body_source", True)]),
                                     ("comment", Comment, [("body", "body_source", True)])):
             columns = [model.id, model.language] + [getattr(model, a) for _, a, _ in fields]
             if kind == "comment":
@@ -272,7 +276,8 @@ def analyze(app) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--database-url", required=True)
     p.add_argument("--instance", default=None, help="instance folder (default: beside the db)")
     p.add_argument("--users", type=int, default=200)

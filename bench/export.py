@@ -19,7 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from datagen import build_app, generate, parser as datagen_parser  # noqa: E402
+from datagen import build_app, generate  # noqa: E402
+from datagen import parser as datagen_parser
 
 
 def download(client, path: str) -> dict:

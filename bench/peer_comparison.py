@@ -25,7 +25,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from datagen import generate, parser as datagen_parser  # noqa: E402
+from datagen import generate  # noqa: E402
+from datagen import parser as datagen_parser  # noqa: E402
 from loadtest import print_table, served, wrk  # noqa: E402
 
 PEERS = Path(os.environ.get("PEERS_SCRIPTS", HERE.parent.parent / "shared" / "peers"))
@@ -57,7 +58,7 @@ def hello(duration: str) -> dict | None:
     for line in run_peer("hello_bench.sh", duration).splitlines():
         match = re.search(r"rps=([\d.]+) p50_ms=([\d.]+) p99_ms=([\d.]+)", line)
         if match and "py311" in line and "mode=sync" in line and not line.startswith("#"):
-            return dict(zip(("rps", "p50_ms", "p99_ms"), map(float, match.groups())))
+            return dict(zip(("rps", "p50_ms", "p99_ms"), map(float, match.groups()), strict=True))
     return None
 
 
@@ -76,7 +77,8 @@ def ours(duration: str) -> dict[str, dict]:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--duration", default="10s")
     p.add_argument("--skip-peers", action="store_true", help="measure only this forum")
     args = p.parse_args()

@@ -30,7 +30,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from datagen import generate, parser as datagen_parser  # noqa: E402
+from datagen import generate  # noqa: E402
+from datagen import parser as datagen_parser  # noqa: E402
 from loadtest import ROOT, VENV_BIN, print_table, served, wrk  # noqa: E402
 
 LANGUAGES = "en,es,fr,ca,de"
@@ -133,7 +134,8 @@ def worker_memory(env: dict) -> str:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--proposals", type=int, default=10000)
     p.add_argument("--comments", type=int, default=200000)
     p.add_argument("--duration", default="10s")

@@ -25,7 +25,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from datagen import generate, parser as datagen_parser  # noqa: E402
+from datagen import generate  # noqa: E402
+from datagen import parser as datagen_parser  # noqa: E402
 
 COMMON = ("the council should open more safe bike lanes near schools and markets so that "
           "children can cycle every day")
@@ -61,7 +62,8 @@ def create_postgresql(url: str, drop: bool = False) -> None:
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         statement = "DROP DATABASE IF EXISTS" if drop else "CREATE DATABASE"
-        connection.execute(text(f'{statement} "{target.database}"' + (" WITH (FORCE)" if drop else "")))
+        connection.execute(text(f'{statement} "{target.database}"'
+                                + (" WITH (FORCE)" if drop else "")))
     admin.dispose()
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from datagen import build_app, generate, parser as datagen_parser  # noqa: E402
+from datagen import build_app, generate  # noqa: E402
+from datagen import parser as datagen_parser
 from loadtest import print_table, served, wrk  # noqa: E402
 
 
@@ -34,7 +35,7 @@ def query_counts(database_url: str, instance: str, languages, pages: dict) -> di
         client = app.test_client()
         for name, url in pages.items():
             statements = []
-            listener = lambda *a: statements.append(1)  # noqa: E731
+            listener = lambda *a, statements=statements: statements.append(1)  # noqa: E731
             event.listen(db.engine, "before_cursor_execute", listener)
             response = client.get(url)
             event.remove(db.engine, "before_cursor_execute", listener)
@@ -44,14 +45,17 @@ def query_counts(database_url: str, instance: str, languages, pages: dict) -> di
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--proposals", type=int, default=200)
     p.add_argument("--thread", type=int, default=1000)
-    p.add_argument("--comments", type=int, default=None, help="all comments (default: thread + 2 per proposal)")
+    p.add_argument("--comments", type=int, default=None,
+                   help="all comments (default: thread + 2 per proposal)")
     p.add_argument("--duration", default="10s")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--per-page", type=int, default=1000,
-                   help="top-level comments per thread page (default: the whole thread on one page)")
+                   help="top-level comments per thread page "
+                        "(default: the whole thread on one page)")
     args = p.parse_args()
     work = Path(tempfile.mkdtemp(prefix="forum-bench-"))
     url = f"sqlite:///{work / 'forum.db'}"
@@ -60,13 +64,15 @@ def main() -> None:
                                        str(args.comments or args.thread + 2 * args.proposals),
                                        "--translations"])
     print("data:", generate(url, str(work / "instance"), gen))
-    pages = {"thread (en)": f"/proposals/1?lang=en", "thread (original)": "/proposals/1?original=1",
-             "proposal list": "/proposals", "api thread": "/api/v1/proposals/1?lang=en&per_page=500"}
+    pages = {"thread (en)": "/proposals/1?lang=en", "thread (original)": "/proposals/1?original=1",
+             "proposal list": "/proposals",
+             "api thread": "/api/v1/proposals/1?lang=en&per_page=500"}
     env = {"FORUM_DATABASE_URL": url, "FORUM_INSTANCE_PATH": str(work / "instance"),
-           "FORUM_LANGUAGES": '["en","es","fr","ca"]', "FORUM_COMMENTS_PER_PAGE": str(args.per_page),
-           "FORUM_RATELIMIT_ENABLED": "false"}
+           "FORUM_LANGUAGES": '["en","es","fr","ca"]',
+           "FORUM_COMMENTS_PER_PAGE": str(args.per_page), "FORUM_RATELIMIT_ENABLED": "false"}
     os.environ.update(env)
-    print("SQL statements per page:", query_counts(url, str(work / "instance"), gen.languages, pages))
+    print("SQL statements per page:",
+          query_counts(url, str(work / "instance"), gen.languages, pages))
     rows = []
     with served(env, workers=args.workers) as base:
         for name, path in pages.items():

@@ -72,10 +72,13 @@ def apertium_rows(count: int) -> list[dict]:
     for source, target in APERTIUM_PAIRS:
         segments = demo_sentences(source, count)
         engine.translate(segments[:2], source, target)  # start the pipeline first
-        batched = measure(lambda s: engine.translate(s, source, target), segments)
-        single = measure(lambda s: [engine.translate([x], source, target) for x in s], segments)
+        batched = measure(lambda s, source=source, target=target:
+                          engine.translate(s, source, target), segments)
+        single = measure(lambda s, source=source, target=target:
+                         [engine.translate([x], source, target) for x in s], segments)
         few = segments[: max(10, count // 15)]
-        process = measure(lambda s: engine.translate_one_process_per_call(s, source, target), few)
+        process = measure(lambda s, source=source, target=target:
+                          engine.translate_one_process_per_call(s, source, target), few)
         pair = f"{source}->{target}"
         rows += [{"engine": "apertium", "pair": pair, "mode": "pipeline, one batch", **batched},
                  {"engine": "apertium", "pair": pair, "mode": "pipeline, one call each", **single},
@@ -87,9 +90,8 @@ def apertium_rows(count: int) -> list[dict]:
 
 
 def argos_rows(count: int) -> list[dict]:
-    from support.tiny_argos import build_tiny_package
-
     from forum.machine_translation.engines.argos import ArgosEngine
+    from support.tiny_argos import build_tiny_package
 
     work = Path(tempfile.mkdtemp(prefix="argos-bench-"))
     engine = ArgosEngine(work / "packages")
@@ -132,7 +134,8 @@ def reading_ratio(thread: int, repeats: int) -> dict:
 def main() -> None:
     from loadtest import print_table
 
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--segments", type=int, default=300)
     p.add_argument("--thread", type=int, default=1000)
     p.add_argument("--repeats", type=int, default=15)

@@ -24,13 +24,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from forum import caching, i18n, routing, security, templating
-    from forum.web import boundary
-    from forum.db import db
+    from forum import caching, db, i18n, routing, security, templating
     from forum.extensions import csrf, limiter, login_manager, migrate
+    from forum.machine_translation import outbox
+    from forum.web import boundary
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    migrate.init_app(app, db.db, directory=os.path.join(app.root_path, "..", "migrations"))
     boundary.init_app(app)  # before CSRF: a body that is no form is refused as such
     csrf.init_app(app)
     limiter.init_app(app)
@@ -39,36 +39,36 @@ def _init_extensions(app: Flask) -> None:
     routing.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    # What else a commit does, for every service: a changed text owes its translations
+    # and is re-indexed for search (outbox); a public change bumps the HTTP cache (caching).
+    outbox.init_app(app)
     caching.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from forum import cli, health, i18n
-    from forum.accounts import views as accounts
+    from forum import api, cli, health, i18n, moderation, proposals, templating
     from forum.accountability import views as accountability
+    from forum.accounts import views as accounts
     from forum.answers import views as answers
-    from forum.api import views as api
     from forum.comments import views as comments
     from forum.errors import handlers as errors
     from forum.machine_translation import views as machine_translation
-    from forum.moderation import views as moderation
+    from forum.moderation import views as moderation_views
     from forum.notifications import views as notifications
     from forum.privacy import views as privacy
-    from forum.proposals import views as proposals
+    from forum.proposals import views as proposals_views
     from forum.search import views as search
 
-    app.register_blueprint(errors.bp)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(i18n.bp)
-    app.register_blueprint(accounts.bp)
-    app.register_blueprint(proposals.bp)
-    app.register_blueprint(comments.bp)
-    app.register_blueprint(machine_translation.bp)
-    app.register_blueprint(notifications.bp)
-    app.register_blueprint(answers.bp)
-    app.register_blueprint(accountability.bp)
-    app.register_blueprint(moderation.bp)
-    app.register_blueprint(search.bp)
-    app.register_blueprint(privacy.bp)
-    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    for blueprint in (errors.bp, health.bp, i18n.bp, accounts.bp, proposals.blueprint(),
+                      comments.bp, machine_translation.bp, notifications.bp, answers.bp,
+                      accountability.bp, moderation.blueprint(), search.bp, privacy.bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api.blueprint(), url_prefix="/api/v1")
+    # Names templates use, each registered by the feature that owns it.
+    for names in (i18n.TEMPLATE_GLOBALS, accounts.TEMPLATE_GLOBALS,
+                  proposals_views.TEMPLATE_GLOBALS, comments.TEMPLATE_GLOBALS,
+                  machine_translation.TEMPLATE_GLOBALS,
+                  notifications.TEMPLATE_GLOBALS, accountability.TEMPLATE_GLOBALS,
+                  moderation_views.TEMPLATE_GLOBALS):
+        templating.add_globals(app, names)
     cli.init_app(app)

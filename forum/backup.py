@@ -6,21 +6,23 @@ import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
+from typing import cast
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
-from forum.cli import forum_cli
 
-
-@forum_cli.command("backup")
+@click.command("backup")
+@with_appcontext
 @click.argument("target", type=click.Path(dir_okay=False, writable=True))
 def backup_command(target: str) -> None:
     """Write a consistent backup: SQLite's online backup, or pg_dump's custom format."""
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() == "sqlite":
-        size = backup_sqlite(Path(url.database), Path(target))
+        # A file database names its file; an in-memory one has none, and Path(None) raises.
+        size = backup_sqlite(Path(cast(str, url.database)), Path(target))
     elif url.get_backend_name() == "postgresql":
         size = backup_postgresql(url, Path(target))
     else:

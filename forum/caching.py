@@ -10,29 +10,23 @@ reports) does not bump it: a worker polling an empty queue must not defeat the c
 from __future__ import annotations
 
 import hashlib
+from typing import cast
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import Integer, event, insert, select, update
+from sqlalchemy import Engine, Integer, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from forum.db import db
+from forum.db import Model, db, listen_once
 
-# Pages whose content depends only on the address and the languages, for a visitor.
-CACHEABLE = {
-    "proposals.index", "proposals.list_all", "proposals.topic", "proposals.show",
-    "comments.show", "accounts.profile", "search.results",
-    "accountability.overview", "accountability.topic", "moderation.public_log",
-}
-CACHEABLE_PREFIXES = ("api.",)
 # Tables whose changes no anonymous page shows.
 PRIVATE_TABLES = {"translation_jobs", "mail_jobs", "notifications", "follows", "reports",
                   "appeals", "account_sessions", "content_versions"}
 _WROTE = "forum.content_changed"
 
 
-class ContentVersion(db.Model):
+class ContentVersion(Model):
     """A single row counting the commits that changed public content."""
 
     __tablename__ = "content_versions"
@@ -45,7 +39,6 @@ def _public_table(table_name: str | None) -> bool:
     return table_name is not None and table_name not in PRIVATE_TABLES
 
 
-@event.listens_for(Session, "after_flush")
 def _note_flush(session: Session, _context) -> None:
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if _public_table(getattr(obj, "__tablename__", None)):
@@ -53,7 +46,6 @@ def _note_flush(session: Session, _context) -> None:
             return
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _note_statement(state) -> None:
     if state.is_select:
         return
@@ -62,29 +54,34 @@ def _note_statement(state) -> None:
         state.session.info[_WROTE] = True
 
 
-@event.listens_for(Session, "after_commit")
 def _bump_after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a SAVEPOINT was released; the real commit is still to come
     if session.info.pop(_WROTE, False):
         # After the commit, on its own connection: a reader who saw the new version can
         # never have read the old content.
-        with session.get_bind().begin() as connection:
+        # Flask-SQLAlchemy binds its sessions to engines, never to connections.
+        with cast(Engine, session.get_bind()).begin() as connection:
             bumped = connection.execute(update(ContentVersion)
                                         .values(version=ContentVersion.version + 1))
             if bumped.rowcount == 0:  # a database emptied by hand (or by tests)
                 connection.execute(insert(ContentVersion).values(id=1, version=1))
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_rollback(session: Session) -> None:
     session.info.pop(_WROTE, None)
 
 
+def cacheable(view):
+    """Mark a view whose page, for a visitor, depends only on its address and languages."""
+    view.cacheable_for_visitors = True
+    return view
+
+
 def _cacheable() -> bool:
-    endpoint = request.endpoint or ""
+    view = current_app.view_functions.get(request.endpoint or "")
     return (request.method in ("GET", "HEAD")
-            and (endpoint in CACHEABLE or endpoint.startswith(CACHEABLE_PREFIXES))
+            and getattr(view, "cacheable_for_visitors", False)
             and not current_user.is_authenticated and not session.get("_flashes"))
 
 
@@ -97,7 +94,11 @@ def _etag() -> str:
 
 
 def init_app(app) -> None:
-    """Answer conditional GETs of visitors' pages with 304 when nothing changed."""
+    """Bump the content version after public commits; answer unchanged pages with 304."""
+    listen_once(Session, "after_flush", _note_flush)
+    listen_once(Session, "do_orm_execute", _note_statement)
+    listen_once(Session, "after_commit", _bump_after_commit)
+    listen_once(Session, "after_rollback", _forget_rollback)
 
     @app.before_request
     def _check_etag():

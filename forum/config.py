@@ -5,6 +5,7 @@ import json
 import os
 import secrets
 import tomllib
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "config" / "defaults.to
 _NOT_SETTINGS = {"CONFIG", "INSTANCE_PATH", "REQUIRE_ALL", "TEST_DATABASE_URL"}
 
 
-def load_settings(environ: dict[str, str] | None = None) -> dict:
+def load_settings(environ: Mapping[str, str] | None = None) -> dict:
     """Merge the defaults, the FORUM_CONFIG file and FORUM_* variables, in that order."""
     environ = os.environ if environ is None else environ
     settings = _read_toml(DEFAULTS_FILE)

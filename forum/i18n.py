@@ -18,11 +18,6 @@ RTL_LANGUAGES = {"ar", "he", "fa", "ur"}
 def init_app(app) -> None:
     """Bind Flask-Babel with the forum's locale negotiation."""
     babel.init_app(app, locale_selector=select_ui_language)
-    app.jinja_env.globals.update(language_name=language_name,
-                                 reading_language=reading_language,
-                                 text_direction=text_direction,
-                                 switcher_languages=switcher_languages,
-                                 chosen_language=chosen_language)
 
 
 def _preferred(offered: list[str]) -> str | None:
@@ -117,3 +112,8 @@ def choose():
     target.set_cookie(LANGUAGE_COOKIE, code, max_age=COOKIE_SECONDS, httponly=True,
                       samesite="Lax", secure=current_app.config.get("SECURE_COOKIES", False))
     return target
+
+
+TEMPLATE_GLOBALS = dict(language_name=language_name, reading_language=reading_language,
+                        text_direction=text_direction, switcher_languages=switcher_languages,
+                        chosen_language=chosen_language)

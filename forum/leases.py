@@ -23,7 +23,7 @@ from enum import StrEnum
 from sqlalchemy import String, and_, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.db import db, is_postgresql, utcnow
+from forum.db import db, is_postgresql, rows_changed, utcnow
 
 
 class JobState(StrEnum):
@@ -109,7 +109,7 @@ def finish(model, job_id: int, token: str, **values) -> bool:
         update(model).where(model.id == job_id, holds(model, token))
         .values(claimed_by=None, lease_until=None, updated_at=clock(), **values)
         .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def renew(model, token: str, lease_seconds: float) -> set[int]:
@@ -138,4 +138,4 @@ def release(model, worker_name: str) -> int:
                 attempts=model.attempts - 1, updated_at=clock())
         .execution_options(synchronize_session=False))
     db.session.commit()
-    return result.rowcount
+    return rows_changed(result)

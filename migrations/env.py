@@ -1,19 +1,18 @@
 import logging
 from logging.config import fileConfig
 
+from alembic import context
 from flask import current_app
 
 from forum.db import schema_object_in_models
-
-from alembic import context
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, leaving the forum's own loggers enabled:
+# a process that migrates and then works (tests, `make run`'s steps) must still log.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

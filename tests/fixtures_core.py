@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
-
 from conftest import Browser, browser  # noqa: F401  (kept importable from here)
 from factories import PASSWORD
 from forum.db import db
@@ -42,7 +41,7 @@ class Element:
 
     tag: str
     attrs: dict[str, str]
-    parent: "Element | None" = None
+    parent: Element | None = None
     children: list = field(default_factory=list)  # Elements and strings, in order
 
     def iter(self):
@@ -52,7 +51,7 @@ class Element:
                 yield child
                 yield from child.iter()
 
-    def find_all(self, tag: str | None = None, **attrs) -> list["Element"]:
+    def find_all(self, tag: str | None = None, **attrs) -> list[Element]:
         """Return elements with this tag whose attributes contain these values."""
         found = []
         for element in self.iter():
@@ -62,7 +61,7 @@ class Element:
                 found.append(element)
         return found
 
-    def find(self, tag: str | None = None, **attrs) -> "Element | None":
+    def find(self, tag: str | None = None, **attrs) -> Element | None:
         """Return the first matching element, or None."""
         found = self.find_all(tag, **attrs)
         return found[0] if found else None

@@ -58,7 +58,8 @@ class Form:
 def build_world(app) -> dict:
     """Create one of everything a form can be about; return URL values, people, variants."""
     from forum.answers import service as answers
-    from forum.moderation import appeals, reports, service as moderation
+    from forum.moderation import appeals, reports
+    from forum.moderation import service as moderation
     from forum.moderation.models import Action
 
     author = make.user("Author", role="admin")
@@ -112,6 +113,30 @@ def personas(app, world, csrf: bool = False) -> dict:
         clients[name] = browser(app)
         log_in(clients[name], person, csrf=csrf)
     return clients
+
+
+# Forms whose success ends the persona's login (logins are kept on the server, so every copy
+# of the cookie ends with it) or account: attacks that may succeed leave them out.
+ENDING = {"accounts.logout", "accounts.log_out_everywhere", "privacy.delete_account",
+          "accounts.change_password"}
+
+
+def as_persona(app, clients, persona: str):
+    """Return a fresh browser holding the persona's session cookie."""
+    fresh = browser(app)
+    cookie = clients[persona].get_cookie("session", domain="forum.test")
+    if cookie is not None:
+        fresh.set_cookie("session", cookie.value, domain="forum.test")
+    return fresh
+
+
+def answered(response) -> int:
+    """Return a response's status after reading it whole (streams run to the end)."""
+    try:
+        response.get_data()
+        return response.status_code
+    finally:
+        response.close()
 
 
 def post_routes(app, world) -> dict[str, str]:

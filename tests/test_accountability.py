@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 import factories as make
-from fixtures_core import main, page
+from fixtures_core import main
 from forum.accountability import service
 from forum.db import db
 from forum.proposals import service as proposals

@@ -6,8 +6,17 @@ from sqlalchemy import func, select
 
 import factories as make
 from factories import PASSWORD
-from fixtures_core import field_errors, flashes, is_login_redirect, location, log_in, main, page
-from fixtures_core import browser, reload
+from fixtures_core import (
+    browser,
+    field_errors,
+    flashes,
+    is_login_redirect,
+    location,
+    log_in,
+    main,
+    page,
+    reload,
+)
 from forum.accounts import service as accounts
 from forum.accounts.models import User
 from forum.accounts.service import find_by_name

@@ -37,7 +37,7 @@ def assert_every_text_says_its_language(document) -> None:
 
 def test_languages(client):
     listed = get_json(client, "/api/v1/languages")["languages"]
-    assert [(l["code"], l["name"], l["native_name"]) for l in listed] == [
+    assert [(lang["code"], lang["name"], lang["native_name"]) for lang in listed] == [
         ("en", "English", "English"), ("es", "Spanish", "Español"),
         ("fr", "French", "Français"), ("ca", "Catalan", "Català")]
 

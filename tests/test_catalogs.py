@@ -80,14 +80,16 @@ def unmarked_in_python(path: Path) -> list[str]:
         name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
         texts = []
         if name in SHOWN:
-            texts = [a for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            texts = [a for a in node.args
+                     if isinstance(a, ast.Constant) and isinstance(a.value, str)]
             texts = [t for t in texts if name != "ContentError" or t is not node.args[0]]
             texts = [t for t in texts if name != "AccountError" or t is not node.args[0]]
         elif name in FIELDS and node.args:
             texts = [node.args[0]] if isinstance(node.args[0], ast.Constant) else []
         for keyword in node.keywords:
             if keyword.arg in ("description", "message", "label") and \
-                    isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+                    isinstance(keyword.value, ast.Constant) and \
+                    isinstance(keyword.value.value, str):
                 texts.append(keyword.value)
         problems += [f"{path.name}:{t.lineno}: {t.value!r}" for t in texts
                      if isinstance(t.value, str) and LETTERS.search(t.value)

@@ -117,7 +117,7 @@ def test_replies_twelve_deep_continue_on_their_own_page(client, app):
 
     section = thread_of(client, proposal)
     assert comment_ids(section) == [c.id for c in made[:depth]]
-    for upper, lower in zip(made[:depth - 1], made[1:depth]):
+    for upper, lower in zip(made[:depth - 1], made[1:depth], strict=True):
         assert parent_comment_id(section, lower) == upper.id
     last_shown = shown_comment(section, made[depth - 1])
     link = last_shown.find("p", class_="continue").find("a")

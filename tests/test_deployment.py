@@ -4,15 +4,11 @@ from __future__ import annotations
 import http.cookiejar
 import re
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
 
-import pytest
 from sqlalchemy import func, select
 
 import factories as make
@@ -106,7 +102,8 @@ def check_everything_once(posted: int) -> None:
     assert {j.worker for j in jobs if j.item_type == "comment"} == {"w1", "w2"}
     english = db.session.scalars(select(Translation.text).where(
         Translation.item_type == "comment", Translation.language == "en")).all()
-    assert len(english) == posted and all(t.startswith("I agree with this proposal") for t in english)
+    assert len(english) == posted and \
+        all(t.startswith("I agree with this proposal") for t in english)
     for language in ("es", "fr"):
         assert db.session.scalar(select(func.count()).select_from(Translation).where(
             Translation.item_type == "comment", Translation.language == language)) == posted

@@ -91,7 +91,8 @@ def test_the_mail_is_owed_in_the_same_transaction_as_its_notification(app, smtp)
     job = mail_job()
     assert job.state == JobState.DONE and job.sent_at is not None
     (envelope,) = smtp.messages
-    assert f"Message-ID: <notification-{notification.id}@riverton.example>" in envelope.content.decode()
+    assert f"Message-ID: <notification-{notification.id}@riverton.example>" in \
+        envelope.content.decode()
 
 
 def test_a_refused_mail_is_tried_again_later_then_given_up(app, smtp, clock):

@@ -13,14 +13,16 @@ import pytest
 from sqlalchemy import func, select
 
 from fixtures_core import browser
-from form_discovery import page_addresses, post_routes
-from form_discovery import site  # noqa: F401
+from form_discovery import (
+    ENDING,
+    answered,
+    as_persona,
+    page_addresses,
+    post_routes,
+    site,  # noqa: F401
+)
 from forum.db import db
 
-# Forms whose success ends the persona's session or account: sent only in kinds that the
-# forum refuses outright, so the other kinds keep a logged-in persona.
-ENDING = {"accounts.logout", "accounts.log_out_everywhere", "privacy.delete_account",
-          "accounts.change_password"}
 HUGE = ["1" + "0" * 30, "9" * 5000, "-" + "9" * 40]
 ODD_JSON = [123, 1.5, None, True, {}, [], {"a": [1, {"b": None}]}, "x" * 10]
 CRLF_NEXT = "/\r\nSet-Cookie: taken=1"
@@ -31,23 +33,6 @@ def counts() -> dict[str, int]:
     db.session.expire_all()
     return {table.name: db.session.scalar(select(func.count()).select_from(table))
             for table in db.metadata.sorted_tables}
-
-
-def fresh(app, clients, persona: str):
-    """Return a browser with the persona's session cookie."""
-    client = browser(app)
-    cookie = clients[persona].get_cookie("session", domain="forum.test")
-    if cookie is not None:
-        client.set_cookie("session", cookie.value, domain="forum.test")
-    return client
-
-
-def status(response) -> int:
-    try:
-        response.get_data()
-        return response.status_code
-    finally:
-        response.close()
 
 
 def with_each_field(form, value) -> dict:
@@ -99,7 +84,7 @@ def test_every_form_refuses_a_malformed_body_cleanly(app, site, kind):
         if form.endpoint in ENDING and not refused:
             continue
         before = counts()
-        code = status(fresh(app, clients, form.persona).post(form.action, **build(form)))
+        code = answered(as_persona(app, clients, form.persona).post(form.action, **build(form)))
         sent += 1
         if code >= 500 or (refused and not 400 <= code < 500):
             failures.append((form.endpoint, form.persona, code))
@@ -114,7 +99,7 @@ def test_post_routes_without_a_form_on_any_page_refuse_cleanly_too(app, site, ki
     world, clients, _ = site
     failures = []
     for endpoint, address in sorted(post_routes(app, world).items()):
-        client = fresh(app, clients, "admin")
+        client = as_persona(app, clients, "admin")
         if kind == "json-array":
             response = client.post(address, data="[1]", content_type="application/json")
         elif kind == "json-deep":
@@ -126,7 +111,7 @@ def test_post_routes_without_a_form_on_any_page_refuse_cleanly_too(app, site, ki
             response = client.post(address, data={"ids": HUGE, "page": HUGE[1], "id": HUGE[0]})
         else:
             response = client.post(address, data={"body": "\x00", "title": "\x00"})
-        if status(response) >= 500:
+        if answered(response) >= 500:
             failures.append((endpoint, response.status_code))
     assert failures == []
 
@@ -148,12 +133,12 @@ def test_every_page_survives_a_malformed_query(app, site, kind):
     addresses = page_addresses(app, world)
     for address in addresses:
         for persona in ("anonymous", "admin"):
-            client = fresh(app, clients, persona)
+            client = as_persona(app, clients, persona)
             if QUERIES[kind] is None:
                 response = client.get(address + "?page=%FF%FE&q=%C3%28&lang=%ff")
             else:
                 response = client.get(address, query_string=QUERIES[kind])
-            if status(response) >= 500:
+            if answered(response) >= 500:
                 failures.append((address, persona, response.status_code))
     assert len(addresses) >= 30
     assert failures == []
@@ -172,4 +157,5 @@ def test_a_next_address_with_a_line_break_is_ignored_not_obeyed(app, site):
     for method in ("get", "post"):
         answer = getattr(client, method)("/language", query_string={"next": CRLF_NEXT},
                                          data={"language": "fr"})
-        assert answer.status_code in (200, 302, 303) and "\n" not in answer.headers.get("Location", "")
+        assert answer.status_code in (200, 302, 303) and \
+            "\n" not in answer.headers.get("Location", "")

@@ -63,7 +63,8 @@ def test_follow_and_unfollow_from_the_page(app):
 
     assert "Follow this proposal" in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     client.post(f"/proposals/{proposal.id}/follow")
-    assert "You follow this proposal." in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "You follow this proposal." in \
+        client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     client.post(f"/proposals/{proposal.id}/follow", data={"action": "unfollow"})
     assert not service.is_following(reader, proposal.id)
 

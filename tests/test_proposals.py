@@ -7,8 +7,16 @@ import pytest
 from sqlalchemy import update
 
 import factories as make
-from fixtures_core import field_errors, flashes, is_login_redirect, location, log_in, main
-from fixtures_core import page, reload
+from fixtures_core import (
+    field_errors,
+    flashes,
+    is_login_redirect,
+    location,
+    log_in,
+    main,
+    page,
+    reload,
+)
 from forum.db import db, utcnow
 from forum.proposals import service as proposals
 from forum.proposals.models import Proposal, Topic

@@ -36,7 +36,8 @@ def test_searches_in_three_languages_reach_the_same_comment(app):
                            "Necesitamos más árboles y sombra en la plaza del mercado.")
     run_worker(app)
 
-    for words, language in (("árboles sombra", "es"), ("arbres ombra", "ca"), ("trees shadow", "en")):
+    for words, language in (("árboles sombra", "es"), ("arbres ombra", "ca"),
+                            ("trees shadow", "en")):
         hits = search(words, language).hits
         assert ("comment", comment.id) in [(h.item_type, h.item_id) for h in hits], language
     spanish = search("árboles", "es").hits[0]

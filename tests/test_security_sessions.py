@@ -162,7 +162,8 @@ def test_a_login_older_than_the_remember_period_is_over_and_purged(app, client):
 
     log_in(client, make.user("Marta"), remember=True)
     days = app.config["REMEMBER_COOKIE_DAYS"]
-    db.session.execute(update(AccountSession).values(created_at=utcnow() - timedelta(days=days + 1)))
+    db.session.execute(update(AccountSession).values(
+        created_at=utcnow() - timedelta(days=days + 1)))
     db.session.commit()
 
     assert not is_logged_in(client)

@@ -61,7 +61,7 @@ def build_thread(proposal, size: int) -> list[Comment]:
     parents, depths = plan(size)
     comments: list[Comment] = []
     start = utcnow() - timedelta(days=1)
-    for index, parent_index in enumerate(parents):
+    for index, _parent_index in enumerate(parents):
         body = f"Comentario número {index}: **de acuerdo** en parte."
         comments.append(Comment(
             proposal_id=proposal.id, author=authors[index % 5], language="es",

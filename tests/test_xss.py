@@ -139,7 +139,8 @@ def test_the_api_never_carries_markup(app, client, number):
 def bundle(author, admin) -> dict:
     """Create one item of every translated kind, around one proposal."""
     from forum.answers import service as answers
-    from forum.moderation import appeals, service as moderation
+    from forum.moderation import appeals
+    from forum.moderation import service as moderation
     from forum.moderation.models import Action
 
     topic = make.topic()

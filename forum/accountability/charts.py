@@ -13,7 +13,7 @@ from flask_babel import format_decimal, format_number, format_percent
 from flask_babel import gettext as _
 
 from forum.accountability.service import Figures
-from forum.templating import state_label
+from forum.proposals.labels import state_label
 
 STATE_COLOURS = {
     "open": "#3d7cc9", "under_review": "#b07800", "accepted": "#4c9a2a",

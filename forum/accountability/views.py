@@ -6,33 +6,35 @@ from flask_babel import format_percent
 
 from forum.accountability import charts, service
 from forum.api.export import SOURCES
-from forum.db import db
+from forum.caching import cacheable
 from forum.i18n import language_name
 from forum.machine_translation.reading import for_request
 from forum.proposals import service as proposals
 from forum.proposals.models import ProposalState, Topic
 
 bp = Blueprint("accountability", __name__)
-bp.add_app_template_global(format_percent, "format_percent")
+TEMPLATE_GLOBALS = {"format_percent": format_percent}
 
 
 @bp.get("/accountability")
+@cacheable
 def overview():
     topics = proposals.list_topics()
     return _page(None, topics, service.report())
 
 
 @bp.get("/accountability/<slug>")
+@cacheable
 def topic(slug: str):
-    if "\x00" in slug:  # PostgreSQL refuses NUL in text: such a slug names no topic
+    found = proposals.find_topic(slug)
+    if found is None:
         abort(404)
-    found = db.first_or_404(db.select(Topic).where(Topic.slug == slug))
     return _page(found, [found], service.report(found.id))
 
 
 def _page(topic: Topic | None, topics: list[Topic], report: service.Report):
     topic_id = topic.id if topic else None
-    figures = report.by_topic.get(topic_id, service.Figures()) if topic else report.overall
+    figures = report.by_topic.get(topic.id, service.Figures()) if topic else report.overall
     delivered = {state: service.delivered(state, topic_id)
                  for state in (ProposalState.IMPLEMENTED, ProposalState.ACCEPTED)}
     listed = [p for found in delivered.values() for p in found]

@@ -4,23 +4,16 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from forum.accounts import password_policy
 from forum.accounts.service import DISPLAY_NAME_RE
-from forum.i18n import native_language_name
-from forum.web.forms import Form
+from forum.web.forms import Form, language_choices
 
 # No control characters: PostgreSQL refuses NUL in text, and none belongs in an address.
 EMAIL_RE = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
-
-
-def language_choices() -> list[SelectChoice]:
-    """List the instance's content languages, each named in itself."""
-    return [SelectChoice(code, native_language_name(code))
-            for code in current_app.config["LANGUAGES"]]
+NOT_AN_ADDRESS = _l("That is not an e-mail address.")
 
 
 def _password_policy(form, field) -> None:
@@ -51,7 +44,7 @@ class RegisterForm(Form):
     language = SelectField(_l("Your language"), validators=[DataRequired()],
                            description=_l("You read everything in this language."))
     email = EmailField(_l("E-mail (optional)"),
-                       validators=[Optional(), Regexp(EMAIL_RE, message=_l("That is not an e-mail address.")),
+                       validators=[Optional(), Regexp(EMAIL_RE, message=NOT_AN_ADDRESS),
                                    Length(max=254)],
                        description=_l("Only to recover your account. Never shown, never shared."))
 
@@ -77,7 +70,7 @@ class PasswordForm(Form):
 class SettingsForm(Form):
     language = SelectField(_l("Your language"), validators=[DataRequired()])
     email = EmailField(_l("E-mail (optional)"),
-                       validators=[Optional(), Regexp(EMAIL_RE, message=_l("That is not an e-mail address.")),
+                       validators=[Optional(), Regexp(EMAIL_RE, message=NOT_AN_ADDRESS),
                                    Length(max=254)])
 
     def __init__(self, *args, **kwargs):

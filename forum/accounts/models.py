@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.db import db, utcnow
+from forum.db import Model, utcnow
 
 
 class Role(StrEnum):
@@ -19,7 +19,7 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A participant, known by a pseudonymous display name."""
 
     __tablename__ = "users"
@@ -68,7 +68,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.display_name!r}>"
 
 
-class AccountSession(db.Model):
+class AccountSession(Model):
     """One login of one person, on one device; the cookie holds a token whose hash is here."""
 
     __tablename__ = "account_sessions"

@@ -1,4 +1,7 @@
-"""Registering, authenticating and changing accounts; these functions commit."""
+"""Registering, authenticating and changing accounts; these functions commit.
+
+A password change ends every login of the person (accounts.sessions).
+"""
 from __future__ import annotations
 
 import re
@@ -56,6 +59,7 @@ def authenticate(display_name: str, password: str) -> User | None:
         user = None
     if not verify_password(user.password_hash if user else None, password):
         return None
+    assert user is not None  # verify_password is False when there is no hash to check
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.commit()

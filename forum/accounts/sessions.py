@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from forum.accounts.models import AccountSession, User
-from forum.db import db, utcnow
+from forum.db import db, rows_changed, utcnow
 
 
 def token_hash(token: str) -> str:
@@ -53,14 +53,15 @@ def user_for(token: str) -> User | None:
 def end(token: str | None) -> None:
     """End one login (log out on this device) and commit."""
     if token:
-        db.session.execute(delete(AccountSession).where(AccountSession.token_hash == token_hash(token)))
+        db.session.execute(delete(AccountSession).where(
+            AccountSession.token_hash == token_hash(token)))
         db.session.commit()
 
 
 def end_all(user_id: int) -> int:
     """End every login of a person, in the caller's transaction; return how many."""
-    return db.session.execute(delete(AccountSession).where(
-        AccountSession.user_id == user_id)).rowcount
+    return rows_changed(db.session.execute(delete(AccountSession).where(
+        AccountSession.user_id == user_id)))
 
 
 def count(user_id: int) -> int:
@@ -71,5 +72,5 @@ def count(user_id: int) -> int:
 
 def purge() -> int:
     """Delete logins older than any cookie could still be (the caller commits)."""
-    return db.session.execute(delete(AccountSession).where(
-        AccountSession.created_at <= _oldest_valid())).rowcount
+    return rows_changed(db.session.execute(delete(AccountSession).where(
+        AccountSession.created_at <= _oldest_valid())))

@@ -59,7 +59,7 @@ class LoginAttempt:
     name: str
 
     @classmethod
-    def start(cls, display_name: str) -> "LoginAttempt":
+    def start(cls, display_name: str) -> LoginAttempt:
         """Describe the attempt the current request makes at `display_name`."""
         return cls(get_remote_address(), _hashed_name(display_name))
 

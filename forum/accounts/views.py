@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -10,15 +11,25 @@ from sqlalchemy import select
 from forum.accounts import service, sessions, throttle
 from forum.accounts.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
 from forum.accounts.models import User
+from forum.caching import cacheable
 from forum.comments.service import comments_by
 from forum.db import db
 from forum.extensions import configured, limiter, login_manager, write_limit
 from forum.machine_translation.reading import for_request
-from forum.web.forms import ConfirmForm
 from forum.proposals.models import Proposal
 from forum.web.arguments import page_arg, safe_next
+from forum.web.forms import ConfirmForm
 
 bp = Blueprint("accounts", __name__)
+ROLE_LABELS = {"citizen": _l("Citizen"), "moderator": _l("Moderator"), "admin": _l("Admin")}
+
+
+def role_label(role: str) -> str:
+    """Name a role in the interface language."""
+    return str(ROLE_LABELS.get(role, role))
+
+
+TEMPLATE_GLOBALS = {"role_label": role_label}
 
 
 @login_manager.user_loader
@@ -157,6 +168,7 @@ def settings():
 
 
 @bp.get("/people/<int:user_id>")
+@cacheable
 def profile(user_id: int):
     person = db.get_or_404(User, user_id)
     if person.deleted_at is not None:

@@ -3,15 +3,21 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField
-from wtforms import TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation
 
-from forum.accounts.forms import language_choices
 from forum.answers.models import ANSWER_STATES
-from forum.templating import STATE_LABELS
-from forum.web.forms import Form
+from forum.proposals.labels import STATE_LABELS
+from forum.web.forms import Form, language_choices
 
 
 class AnswerForm(Form):

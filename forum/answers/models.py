@@ -7,7 +7,8 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User
-from forum.db import db, utcnow
+from forum.db import Model, utcnow
+from forum.items import ItemKind
 from forum.machine_translation.translatable import translatable
 from forum.proposals.models import ProposalState
 
@@ -18,8 +19,8 @@ ANSWER_STATES = (ProposalState.UNDER_REVIEW, ProposalState.ACCEPTED, ProposalSta
 DECISION_STATES = (ProposalState.ACCEPTED, ProposalState.REJECTED, ProposalState.IMPLEMENTED)
 
 
-@translatable("answer", body="markdown:body_source")
-class OfficialAnswer(db.Model):
+@translatable(ItemKind.ANSWER, body="markdown:body_source")
+class OfficialAnswer(Model):
     """The institution's public answer to a proposal, which sets the proposal's state.
 
     Answers are never edited: a change of mind is a new answer, so the record of what
@@ -46,8 +47,8 @@ class OfficialAnswer(db.Model):
         return self.state in DECISION_STATES
 
 
-@translatable("milestone", title="title")
-class Milestone(db.Model):
+@translatable(ItemKind.MILESTONE, title="title")
+class Milestone(Model):
     """A dated step of the follow-up the institution promised (or reached) on a proposal."""
 
     __tablename__ = "milestones"

@@ -1,4 +1,11 @@
-"""Answering proposals and keeping their follow-up timeline; these functions commit."""
+"""Answering proposals and keeping their follow-up timeline; these functions commit.
+
+What else their commits do (hooks installed by `create_app`): a new or changed text owes
+its translations into every other language and rewrites its search documents in the same
+transaction (machine_translation.outbox); a change readers can see bumps the HTTP cache's
+content version after the commit (caching); notifications, and the e-mails they owe,
+are written in the same transaction (notifications).
+"""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -11,6 +18,7 @@ from forum.answers.models import ANSWER_STATES, Milestone, OfficialAnswer
 from forum.content import validation
 from forum.content.render import render_markdown
 from forum.db import db, utcnow
+from forum.items import ItemKind
 from forum.machine_translation.models import Translation, TranslationJob
 from forum.notifications import service as notifications
 from forum.proposals.models import Proposal
@@ -37,7 +45,7 @@ def give_answer(proposal: Proposal, author, state: str, body: str,
     proposal.last_activity_at = utcnow()
     db.session.flush()  # the notifications point at the answer's id
     notifications.notify([proposal.author_id, *notifications.followers(proposal.id)], "answer",
-                         item_type="answer", item_id=answer.id, proposal_id=proposal.id,
+                         item_type=ItemKind.ANSWER, item_id=answer.id, proposal_id=proposal.id,
                          actor_id=author.id)
     db.session.commit()
     return answer
@@ -84,7 +92,7 @@ def edit_milestone(milestone: Milestone, title: str, due_on: date, language: str
 def delete_milestone(milestone: Milestone) -> None:
     """Remove a milestone with its translations and the work owed to it."""
     for model in (TranslationJob, Translation):
-        db.session.execute(delete(model).where(model.item_type == "milestone",
+        db.session.execute(delete(model).where(model.item_type == ItemKind.MILESTONE,
                                                model.item_id == milestone.id))
     db.session.delete(milestone)
     db.session.commit()

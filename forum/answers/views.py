@@ -12,8 +12,9 @@ from forum.content.authoring import add_error, write
 from forum.content.validation import ContentError
 from forum.db import db
 from forum.machine_translation.reading import for_request
-from forum.web.forms import ConfirmForm
 from forum.proposals.models import Proposal, ProposalState
+from forum.web.arguments import load_allowed
+from forum.web.forms import ConfirmForm
 
 bp = Blueprint("answers", __name__)
 
@@ -25,9 +26,7 @@ def _proposal_page(proposal: Proposal, anchor: str):
 @bp.route("/proposals/<int:proposal_id>/answer", methods=["GET", "POST"])
 @login_required
 def answer(proposal_id: int):
-    proposal = db.get_or_404(Proposal, proposal_id)
-    if not access.can_answer(current_user, proposal):
-        abort(403)
+    proposal = load_allowed(Proposal, proposal_id, access.can_answer)
     # A first answer usually acknowledges; a later one usually confirms the current state.
     suggested = (ProposalState.UNDER_REVIEW if proposal.state == ProposalState.OPEN
                  else proposal.state)
@@ -46,9 +45,7 @@ def answer(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/milestones/new", methods=["GET", "POST"])
 @login_required
 def new_milestone(proposal_id: int):
-    proposal = db.get_or_404(Proposal, proposal_id)
-    if not access.can_plan(current_user, proposal):
-        abort(403)
+    proposal = load_allowed(Proposal, proposal_id, access.can_plan)
     form = MilestoneForm(language=current_user.language)
     return _save_milestone(proposal, form, None, _("The milestone is added to the timeline."),
                            lambda *fields: service.add_milestone(proposal, *fields))
@@ -68,9 +65,7 @@ def _milestone_to_plan(milestone_id: int) -> tuple[Milestone, Proposal]:
     if not access.can_manage_timelines(current_user):
         abort(403)
     milestone = db.get_or_404(Milestone, milestone_id)
-    proposal = db.get_or_404(Proposal, milestone.proposal_id)
-    if not access.can_plan(current_user, proposal):
-        abort(403)
+    proposal = load_allowed(Proposal, milestone.proposal_id, access.can_plan)
     return milestone, proposal
 
 

@@ -8,11 +8,12 @@ names of authors. Translations are listed only while they match the current text
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any
 
 from flask import g, url_for
-from sqlalchemy import case, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import aliased
 
 from forum.accounts.models import User
@@ -49,8 +50,8 @@ class Source:
 
     name: str
     kind: str  # the translatable kind of its texts
-    model: type
-    query: Callable[[], object]
+    model: type[Any]
+    query: Callable[[], Select]
     columns: tuple[str, ...]  # the record's fields other than texts, in this order
     fields: Callable[[object], dict]
     is_tombstone: Callable[[object], bool] = lambda row: False

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
 from forum.api.export import SOURCES, Source, batches
 from forum.db import utcnow

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from forum.accounts.access import can_moderate, can_write
 from forum.comments.models import Comment
+from forum.moderation.access import offers_report
 from forum.proposals.access import can_comment, within_edit_window
 
 
@@ -39,7 +40,6 @@ class Viewer:
         self.user_id = user.id if user and user.is_authenticated else None
         self.can_comment = can_comment(user, proposal)
         self.proposal = proposal
-        self.can_report = can_write(user)
         self.moderates = can_moderate(user)
 
     def may_reply(self, comment: Comment) -> bool:
@@ -52,9 +52,7 @@ class Viewer:
         return comment.author_id == self.user_id is not None and can_delete(self.user, comment)
 
     def may_report(self, comment: Comment) -> bool:
-        # moderation.access.can_report, worked out once for the reader: asked per comment
-        # it would check the reader's standing a thousand times a page.
-        return self.can_report and comment.author_id != self.user_id and not comment.is_tombstone
+        return offers_report(self.user, comment)
 
     def may_appeal(self, comment: Comment) -> bool:
         """Offer the author of a hidden comment to appeal (the appeal page checks the rest)."""

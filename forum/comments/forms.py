@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from forum.accounts.forms import language_choices
-from forum.web.forms import Form
+from forum.web.forms import Form, language_choices
 
 
 class CommentForm(Form):
     body = TextAreaField(_l("Your comment"), validators=[DataRequired()],
                          description=_l("Markdown: **bold**, *italic*, lists, [links](https://…)."))
     alignment = RadioField(_l("Your position"), validators=[Optional()], default="",
-                           choices=[SelectChoice("", _l("No position")), SelectChoice("for", _l("For")),
+                           choices=[SelectChoice("", _l("No position")),
+                                    SelectChoice("for", _l("For")),
                                     SelectChoice("against", _l("Against")),
                                     SelectChoice("neutral", _l("Neutral"))])
     language = SelectField(_l("Written in"), validators=[DataRequired()])

@@ -17,7 +17,8 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User
-from forum.db import db, utcnow
+from forum.db import Model, utcnow
+from forum.items import ItemKind
 from forum.machine_translation.translatable import translatable
 
 PATH_STEP = 10  # digits per level: ids up to 9,999,999,999
@@ -36,8 +37,8 @@ class Alignment(StrEnum):
     NEUTRAL = "neutral"
 
 
-@translatable("comment", body="markdown:body_source")
-class Comment(db.Model):
+@translatable(ItemKind.COMMENT, body="markdown:body_source")
+class Comment(Model):
     """A comment on a proposal, or a reply to another comment at any depth."""
 
     __tablename__ = "comments"

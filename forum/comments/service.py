@@ -1,7 +1,15 @@
-"""Posting, editing, deleting and reading threaded comments; writers commit."""
+"""Posting, editing, deleting and reading threaded comments; writers commit.
+
+What else their commits do (hooks installed by `create_app`): a new or changed text owes
+its translations into every other language and rewrites its search documents in the same
+transaction (machine_translation.outbox); a change readers can see bumps the HTTP cache's
+content version after the commit (caching); notifications, and the e-mails they owe,
+are written in the same transaction (notifications).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -11,7 +19,9 @@ from forum.comments.models import Alignment, Comment, path_segment
 from forum.content import validation
 from forum.content.render import render_markdown
 from forum.db import db, utcnow
+from forum.items import ItemKind
 from forum.notifications import service as notifications
+from forum.pagination import Page, paginate, within
 from forum.proposals.models import Proposal
 
 
@@ -47,20 +57,21 @@ def post_comment(author, proposal: Proposal, body: str, language: str,
 def _tell_people(comment: Comment, proposal: Proposal, parent: Comment | None) -> None:
     """Notify the replied-to author, the proposal's author and its followers, once each."""
     told = {comment.author_id}
-    base = dict(item_type="comment", item_id=comment.id, proposal_id=proposal.id,
-                actor_id=comment.author_id)
-    for kind, people in (("reply", [parent.author_id] if parent and not parent.is_tombstone else []),
-                         ("comment", [proposal.author_id]),
+    base: dict[str, Any] = dict(item_type=ItemKind.COMMENT, item_id=comment.id,
+                                proposal_id=proposal.id, actor_id=comment.author_id)
+    replied_to = [parent.author_id] if parent and not parent.is_tombstone else []
+    for kind, people in (("reply", replied_to), ("comment", [proposal.author_id]),
                          ("followed_comment", notifications.followers(proposal.id))):
         fresh = [uid for uid in people if uid not in told]
         notifications.notify(fresh, kind, **base)
         told.update(fresh)
+    assert comment.author_id is not None  # comments are posted by a logged-in person
     notifications.follow(comment.author_id, proposal.id)
 
 
 def _count_reply(proposal_id: int, parent_id: int | None, delta: int) -> None:
     # Counters change in SQL so that concurrent posts from several processes all count.
-    values = dict(comment_count=Proposal.comment_count + delta)
+    values: dict[str, Any] = dict(comment_count=Proposal.comment_count + delta)
     if delta > 0:
         values["last_activity_at"] = utcnow()
     db.session.execute(update(Proposal).where(Proposal.id == proposal_id).values(**values)
@@ -107,23 +118,29 @@ class CommentNode:
     """A comment with its replies, as shown in a thread."""
 
     comment: Comment
-    children: list["CommentNode"] = field(default_factory=list)
+    children: list[CommentNode] = field(default_factory=list)
 
 
 @dataclass
-class ThreadPage:
-    """One page of a thread: top-level comments with all their replies."""
+class ThreadPage(Page):
+    """One page of a thread: top-level comments (`items`, `roots`) with all their replies."""
 
-    roots: list[CommentNode]
-    comments: list[Comment]
-    page: int
-    pages: int
-    total_roots: int
+    comments: list[Comment] = field(default_factory=list)  # every comment on the page
+
+    @property
+    def roots(self) -> list[CommentNode]:
+        return self.items
+
+    @property
+    def total_roots(self) -> int:
+        return self.total
 
 
 def _tree(comments: list[Comment], top_depth: int) -> list[CommentNode]:
     """Nest comments (any order) into trees under the ones at `top_depth`."""
-    nodes = {c.id: CommentNode(c) for c in sorted(comments, key=lambda c: c.path)}
+    # Keyed by int | None so roots' parent_id (None) can be looked up: it finds nothing.
+    nodes: dict[int | None, CommentNode] = {
+        c.id: CommentNode(c) for c in sorted(comments, key=lambda c: c.path)}
     roots = []
     for node in nodes.values():
         parent = nodes.get(node.comment.parent_id)
@@ -139,14 +156,13 @@ def thread_page(proposal: Proposal, page: int = 1, per_page: int | None = None) 
     per_page = per_page or current_app.config["COMMENTS_PER_PAGE"]
     top_level = (Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))
     total = db.session.scalar(select(func.count(Comment.id)).where(*top_level)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    page = within(page, total, per_page)
     root_ids = (select(Comment.id).where(*top_level).order_by(Comment.id)
                 .limit(per_page).offset((page - 1) * per_page))
     comments = list(db.session.scalars(
         select(Comment).where(Comment.root_id.in_(root_ids.scalar_subquery()))
         .order_by(Comment.path)))
-    return ThreadPage(_tree(comments, 0), comments, page, pages, total)
+    return ThreadPage(_tree(comments, 0), page, per_page, total, comments)
 
 
 def subthread(comment: Comment) -> tuple[list[CommentNode], list[Comment]]:
@@ -174,7 +190,7 @@ def comments_by(author, page: int = 1, per_page: int = 20):
     query = (select(Comment).where(Comment.author_id == author.id,
                                    Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
              .order_by(Comment.created_at.desc(), Comment.id.desc()))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page, per_page)
 
 
 def page_of(comment: Comment) -> int:

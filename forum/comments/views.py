@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from forum.caching import cacheable
 from forum.comments import access, service
 from forum.comments.forms import CommentForm
 from forum.comments.models import Comment
@@ -13,10 +15,25 @@ from forum.db import db
 from forum.extensions import write_limit
 from forum.machine_translation.reading import for_request
 from forum.proposals import access as proposal_access
-from forum.web.forms import ConfirmForm
 from forum.proposals.models import Proposal
+from forum.web.arguments import load_allowed
+from forum.web.forms import ConfirmForm
 
 bp = Blueprint("comments", __name__)
+ALIGNMENT_LABELS = {"for": _l("For"), "against": _l("Against"), "neutral": _l("Neutral")}
+
+
+def alignment_label(alignment: str) -> str:
+    """Name a comment's position in the interface language."""
+    return str(ALIGNMENT_LABELS.get(alignment, alignment))
+
+
+def thread_viewer(proposal) -> access.Viewer:
+    """Work out the current reader's permissions over a thread once."""
+    return access.Viewer(current_user._get_current_object(), proposal)
+
+
+TEMPLATE_GLOBALS = {"alignment_label": alignment_label, "thread_viewer": thread_viewer}
 
 
 def link_to(comment: Comment) -> str:
@@ -45,9 +62,7 @@ def _write(proposal: Proposal, parent: Comment | None):
 @login_required
 @write_limit("RATELIMIT_COMMENT", "comment")
 def create(proposal_id: int):
-    proposal = db.get_or_404(Proposal, proposal_id)
-    if not proposal_access.can_comment(current_user, proposal):
-        abort(403)
+    proposal = load_allowed(Proposal, proposal_id, proposal_access.can_comment)
     return _write(proposal, None)
 
 
@@ -59,10 +74,12 @@ def reply(comment_id: int):
     proposal = db.session.get(Proposal, parent.proposal_id)
     if not access.can_reply(current_user, parent, proposal):
         abort(403)
+    assert proposal is not None  # a comment's foreign key keeps its proposal
     return _write(proposal, parent)
 
 
 @bp.get("/comments/<int:comment_id>")
+@cacheable
 def show(comment_id: int):
     comment = db.get_or_404(Comment, comment_id)
     proposal = db.session.get(Proposal, comment.proposal_id)
@@ -78,9 +95,7 @@ def show(comment_id: int):
 @login_required
 @write_limit("RATELIMIT_EDIT", "edit")
 def edit(comment_id: int):
-    comment = db.get_or_404(Comment, comment_id)
-    if not access.can_edit(current_user, comment):
-        abort(403)
+    comment = load_allowed(Comment, comment_id, access.can_edit)
     form = CommentForm(obj=comment, body=comment.body_source, alignment=comment.alignment or "")
     written = write(form, lambda: form.body.data, lambda: service.edit_comment(
         comment, form.body.data, form.language.data, form.alignment.data))
@@ -94,9 +109,7 @@ def edit(comment_id: int):
 @bp.post("/comments/<int:comment_id>/delete")
 @login_required
 def delete(comment_id: int):
-    comment = db.get_or_404(Comment, comment_id)
-    if not access.can_delete(current_user, comment):
-        abort(403)
+    comment = load_allowed(Comment, comment_id, access.can_delete)
     if ConfirmForm().validate_on_submit():
         service.delete_comment(comment)
         flash(_("Your comment is deleted. Replies to it stay in place."))

@@ -1,8 +1,9 @@
 """Steps shared by every form where people write: the language check, form errors."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l

@@ -33,7 +33,7 @@ def _image(self, tokens, idx, options, env):
 
 
 @lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
+def markdown_parser() -> MarkdownIt:
     # Raw HTML is off: people write markdown, never markup.
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["table", "strikethrough", "linkify"])
@@ -44,7 +44,7 @@ def _markdown() -> MarkdownIt:
 
 def render_markdown(source: str) -> str:
     """Render markdown to HTML that is safe to insert into any page."""
-    html = _markdown().render(source or "")
+    html = markdown_parser().render(source or "")
     # bleach is the last word even though markdown-it already escapes: an allowlist that
     # the renderer's output must pass is what makes translated text safe too.
     return bleach.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,

@@ -36,7 +36,7 @@ def check_length(field: str, text: str | None, minimum: int, maximum: int) -> st
 
 def check_language(language: str | None) -> str:
     """Return the language if the instance accepts content in it, else raise ContentError."""
-    if language not in current_app.config["LANGUAGES"]:
+    if language is None or language not in current_app.config["LANGUAGES"]:
         raise ContentError("language", _l("Choose one of the offered languages."))
     return language
 

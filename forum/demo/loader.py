@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -31,7 +31,7 @@ class _Loader:
         self.users: dict[str, User] = {}
         self.topics: dict[str, Topic] = {}
 
-    def when(self, days_ago: float, salt: int) -> object:
+    def when(self, days_ago: float, salt: int) -> datetime:
         # Spread items over the day deterministically, so repeated loads agree.
         return self.now - timedelta(days=days_ago, minutes=(salt * 37) % 600)
 

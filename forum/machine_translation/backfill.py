@@ -12,7 +12,7 @@ def owed_items(languages: list[str], everything: bool = False) -> list[tuple[str
     """List (kind, id, language) of every item still owed a translation job, or all items."""
     existing = set() if everything else set(db.session.execute(select(
         TranslationJob.item_type, TranslationJob.item_id, TranslationJob.language)))
-    owed = []
+    owed: list[tuple[str, int, str]] = []
     for kind in TYPES.values():
         model = kind.model
         query = select(model.id, model.language)

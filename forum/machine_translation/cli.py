@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 
-from forum.cli import mt_cli
+mt_cli = AppGroup("mt", help="Machine translation: engines, pairs, models, re-translation.")
 
 
 def _engines():
@@ -34,7 +35,8 @@ def list_pairs() -> None:
         click.echo(f"{engine.name}: {'available' if engine.available() else 'not available'}, "
                    f"{len(pairs)} pairs")
         for pair in sorted(pairs, key=lambda p: (p.source, p.target)):
-            click.echo(f"  {pair.source} -> {pair.target}  {pair.detail:<24} {_size(pair.size_bytes)}")
+            click.echo(f"  {pair.source} -> {pair.target}  {pair.detail:<24} "
+                       f"{_size(pair.size_bytes)}")
     config = current_app.config
     router = Router(engines, engine_order=config["MT_ENGINE_ORDER"],
                     pair_engines=config["MT_PAIR_ENGINES"], max_hops=config["MT_MAX_HOPS"],
@@ -97,10 +99,10 @@ def backfill(everything: bool, languages: tuple[str, ...], queue_only: bool) -> 
     """(Re-)translate existing content, e.g. after adding a language."""
     from forum.machine_translation.backfill import owed_items, pending_count, queue_items
 
-    languages = list(languages) or current_app.config["LANGUAGES"]
-    owed = owed_items(languages, everything)
+    targets: list[str] = list(languages) or current_app.config["LANGUAGES"]
+    owed = owed_items(targets, everything)
     with click.progressbar(owed, label="queueing", length=len(owed)) as bar:
-        queued = queue_items(bar, languages)
+        queued = queue_items(bar, targets)
     click.echo(f"{queued} translation jobs queued")
     if not queue_only:
         _translate_with_progress(pending_count())
@@ -145,7 +147,8 @@ def status_command(check: bool) -> None:
                    f"{row.pending} pending, {row.failed} failed, {row.unavailable} unavailable")
     click.echo(f"queue: {status.queue_length()} jobs owed")
     for job in status.problems(10):
-        click.echo(f"  {job.item_type} {job.item_id} -> {job.language}: {job.state}: {job.last_error}")
+        click.echo(f"  {job.item_type} {job.item_id} -> {job.language}: {job.state}: "
+                   f"{job.last_error}")
     if check:
         _check()
 

@@ -6,13 +6,13 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.db import db, utcnow
+from forum.db import Model, utcnow
 from forum.leases import JobState, LeasedJob
 
 __all__ = ["JobState", "Translation", "TranslationJob"]
 
 
-class Translation(db.Model):
+class Translation(Model):
     """One field of one item in one language, as an engine chain translated it.
 
     Valid only while `source_hash` equals the hash of the item's current source text:
@@ -39,7 +39,7 @@ class Translation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class TranslationJob(LeasedJob, db.Model):
+class TranslationJob(LeasedJob, Model):
     """The translation of one item into one language, owed since the item was committed.
 
     Claimed, fenced and leased as `forum.leases` describes; an edit of the item resets it.

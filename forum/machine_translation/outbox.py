@@ -2,17 +2,19 @@
 
 Whenever a session flushes a new translatable item, or a change to one of its source
 texts or its language, the matching jobs (one per other configured language) are
-inserted or reset to pending by the same flush. The content and the work it owes are
-therefore committed, or rolled back, together: a crash can never lose a translation.
+inserted or reset to pending by the same flush, and the item's search documents are
+rewritten (its original now, its translations once they are redone). The content and the
+work it owes are therefore committed, or rolled back, together: a crash can never lose a
+translation. `init_app` (called by `create_app`) installs the two session hooks.
 """
 from __future__ import annotations
 
 from flask import current_app, has_app_context
-from sqlalchemy import delete, event, inspect
+from sqlalchemy import delete, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from forum.db import utcnow
+from forum.db import listen_once, utcnow
 from forum.machine_translation.models import JobState, Translation, TranslationJob
 from forum.machine_translation.translatable import needs_translation, type_of
 from forum.search import index as search_index
@@ -20,7 +22,12 @@ from forum.search import index as search_index
 _OWED = "forum.owed_translations"
 
 
-@event.listens_for(Session, "before_flush")
+def init_app(app) -> None:
+    """Make every flush of a changed text owe its translations and re-index it."""
+    listen_once(Session, "before_flush", _note_changed_items)
+    listen_once(Session, "after_flush", _owe_translations)
+
+
 def _note_changed_items(session: Session, _context, _instances) -> None:
     owed = session.info.setdefault(_OWED, {})
     for item in list(session.new) + list(session.dirty):
@@ -40,7 +47,6 @@ def _sources_changed(item) -> bool:
                if name in state.attrs)
 
 
-@event.listens_for(Session, "after_flush")
 def _owe_translations(session: Session, _context) -> None:
     owed = session.info.pop(_OWED, None)
     if not owed or not has_app_context():
@@ -49,6 +55,7 @@ def _owe_translations(session: Session, _context) -> None:
     connection = session.connection()
     for item in owed.values():
         kind = type_of(item)
+        assert kind is not None  # only translatable items are noted as owing translations
         if needs_translation(item):
             targets = [lang for lang in languages if lang != item.language]
             if targets:

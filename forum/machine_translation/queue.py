@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import update
 
 from forum import leases
-from forum.db import db
+from forum.db import db, rows_changed
 from forum.leases import JobState
 from forum.machine_translation.models import TranslationJob
 
@@ -79,4 +79,4 @@ def requeue(states=(JobState.UNAVAILABLE,)) -> int:
                 claimed_by=None, lease_until=None)
         .execution_options(synchronize_session=False))
     db.session.commit()
-    return result.rowcount
+    return rows_changed(result)

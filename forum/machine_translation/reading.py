@@ -7,9 +7,10 @@ texts still missing one), whatever the number of items.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import select, union_all
+from sqlalchemy import Row, select, union_all
 
 from forum.content.render import render_plain
 from forum.db import db
@@ -49,10 +50,10 @@ class TranslationLookup:
     def __init__(self, language: str, originals_only: bool = False):
         self.language = language
         self.originals_only = originals_only
-        self._translations: dict[tuple[str, int, str], object] = {}
+        self._translations: dict[tuple[str, int, str], Row[Any]] = {}
         self._job_states: dict[tuple[str, int], str] = {}
 
-    def load(self, items) -> "TranslationLookup":
+    def load(self, items) -> TranslationLookup:
         """Fetch translations (and job states where needed) for `items` in two queries."""
         wanted = self._foreign(items)
         if not wanted or self.originals_only:
@@ -89,6 +90,7 @@ class TranslationLookup:
         """Return one field of an item as the reader should see it."""
         kind = type_of(item)
         text_field, source = sources(item)[field]
+        assert kind is not None  # the item has this field, so its model is translatable
         original_html, plain = _original(item, text_field, source)
         base = dict(original_html=original_html, original_language=item.language)
         if item.language == self.language or self.originals_only or not source.strip():

@@ -21,7 +21,7 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from forum import leases
-from forum.db import db, is_postgresql
+from forum.db import db, is_postgresql, rows_changed
 from forum.leases import JobState
 from forum.machine_translation.models import Translation, TranslationJob
 from forum.machine_translation.translatable import TYPES, Current, current_hashes
@@ -104,7 +104,8 @@ def _check_item(kind, item_id, current: Current, languages, jobs, stored, report
             report.note(f"{kind} {item_id} -> {language}: never queued")
             if repair:
                 _queue(kind, item_id, language)
-        elif job.state == JobState.DONE and not _is_current(current, stored.get((item_id, language), {})):
+        elif job.state == JobState.DONE and not _is_current(
+                current, stored.get((item_id, language), {})):
             if not repair or _owe_again(job.id, job.done_at):
                 report.stale_done += 1
                 report.note(f"{kind} {item_id} -> {language}: done without a current translation")
@@ -123,7 +124,7 @@ def _owe_again(job_id: int, done_at) -> bool:
         .values(state=JobState.PENDING, attempts=0, not_before=now, updated_at=now,
                 claimed_by=None, lease_until=None, done_at=None)
         .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def _queue(kind: str, item_id: int, language: str) -> None:

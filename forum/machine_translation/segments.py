@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from forum.content.render import _markdown
+from forum.content.render import markdown_parser
 from forum.machine_translation.engines.base import PLACEHOLDER_RE, placeholder
 
 MENTION_RE = re.compile(r"(?<![\w@])@\w[\w.\-]*\w|(?<![\w@])@\w")
@@ -38,7 +38,7 @@ class Segment:
 class _Builder:
     """Accumulate prose and protected pieces, merging neighbouring protected pieces."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.parts: list[tuple[bool, str]] = []
 
     def prose(self, text: str) -> None:
@@ -55,7 +55,8 @@ class _Builder:
             self.parts.append((True, raw))
 
     def segment(self) -> Segment:
-        protected, texts = [], []
+        protected: list[str] = []
+        texts: list[str] = []
         for is_protected, value in self.parts:
             if is_protected:
                 texts.append(placeholder(len(protected)))
@@ -173,7 +174,7 @@ class MarkdownDocument:
         self.source = source
         self.blocks = [_Block(token.map[0], token.content.count("\n") + 1, token.content,
                               _inline_segment(token.children or []))
-                       for token in _markdown().parse(source)
+                       for token in markdown_parser().parse(source)
                        if token.type == "inline" and token.map and token.content.strip()]
 
     @property

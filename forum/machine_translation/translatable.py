@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class TranslatableType:
     """A kind of item whose texts are translated, e.g. "comment"."""
 
     name: str
-    model: type
+    model: type[Any]
     fields: tuple[TextField, ...]
 
 

@@ -7,10 +7,12 @@ from flask_login import current_user, login_required
 
 from forum.accounts.access import can_administer
 from forum.machine_translation import queue, status
+from forum.machine_translation.labels import engine_names, provenance_label
 from forum.machine_translation.models import JobState
 from forum.web.forms import ConfirmForm
 
 bp = Blueprint("machine_translation", __name__)
+TEMPLATE_GLOBALS = {"engine_names": engine_names, "provenance_label": provenance_label}
 
 
 def _engines_overview():

@@ -1,15 +1,11 @@
-"""The translation worker: claims owed jobs, translates them, stores the results.
+"""Translation jobs: claim owed ones, translate them, store the results.
 
-Runs only in worker processes (`flask --app wsgi forum worker`), never in a web process:
-this is the only place where engines translate.
+Runs only in worker processes (`flask --app wsgi forum worker`, see forum/worker.py),
+never in a web process: this is the only place where engines translate.
 """
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import socket
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -21,11 +17,16 @@ from forum.db import db, is_postgresql
 from forum.machine_translation import queue
 from forum.machine_translation.engines.base import EngineError
 from forum.machine_translation.models import Translation, TranslationJob
-from forum.machine_translation.segments import document
-from forum.machine_translation.translatable import (TYPES, current_hashes, needs_translation,
-                                                     source_hash, sources)
-from forum.notifications import mail
+from forum.machine_translation.segments import MarkdownDocument, PlainDocument, document
+from forum.machine_translation.translatable import (
+    TYPES,
+    current_hashes,
+    needs_translation,
+    source_hash,
+    sources,
+)
 from forum.search import index as search_index
+from forum.worker import WorkerProcess, default_name
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class _Unit:
     target: str
     field: str
     markdown: bool
-    doc: object
+    doc: MarkdownDocument | PlainDocument
     hash: str
     outputs: list[str] | None = None
 
@@ -66,30 +67,25 @@ class Tally:
 
 
 class Worker:
-    """Claim and translate owed jobs until stopped."""
+    """The translation job kind: claim owed translations, translate them, store them."""
 
     def __init__(self, router, name: str | None = None):
         self.router = router
-        self.name = name or f"{socket.gethostname()}-{os.getpid()}"
-        self.stopping = threading.Event()
+        self.name = name or default_name()
         self.tally = Tally()
 
     def run(self, once: bool = False) -> int:
-        """Work until stopped (or, with `once`, until nothing is owed); return jobs done."""
-        done = 0
+        """Translate until nothing is owed (`once`) or stopped; return jobs claimed."""
+        return WorkerProcess([self], current_app.config["MT_POLL_SECONDS"]).run(once)
+
+    def start(self) -> None:
+        """Wake jobs parked for want of an engine, and repair what a crash may have left."""
         queue.requeue()  # engines may have changed since the last run
         self.reconcile()
-        while not self.stopping.is_set():
-            handled = self.run_batch()
-            done += handled
-            mail.send_pending(self.name)
-            if handled == 0:
-                if once:
-                    break
-                self.stopping.wait(current_app.config["MT_POLL_SECONDS"])
+
+    def release(self) -> None:
+        """Hand back the translation jobs still claimed."""
         queue.release(self.name)
-        mail.release(self.name)
-        return done
 
     def reconcile(self) -> None:
         """Owe again any text whose job says done without a current translation."""
@@ -98,11 +94,6 @@ class Worker:
         report = check()
         if report.problems:
             log.warning("worker %s: repaired at start: %s", self.name, report.summary())
-
-    def install_signal_handlers(self) -> None:
-        """Finish the current batch and hand back claims on SIGTERM or SIGINT."""
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: self.stopping.set())
 
     def run_batch(self) -> int:
         """Claim one batch of jobs and process it; return how many were claimed."""
@@ -253,11 +244,13 @@ def _save(units: list[_Unit], chain: str) -> None:
     """Store one job's translated fields, and make them findable by search."""
     texts: dict[str, str] = {}
     for unit in units:
+        assert unit.outputs is not None  # `_translate_units` filled them before the store
         text = unit.doc.rebuild(unit.outputs)
         _save_translation(unit, text, render_markdown(text) if unit.markdown else None, chain)
         texts[unit.field] = text
     first = units[0]
     if search_index.is_searched(first.item_type):
+        assert first.proposal_id is not None  # `_units` looks it up for every searched kind
         search_index.store(db.session.connection(), first.item_type, first.item_id,
                            first.proposal_id, first.target, texts.get("title", ""),
                            texts.get("body", ""), machine_translated=True)

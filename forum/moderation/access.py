@@ -4,7 +4,7 @@ from __future__ import annotations
 from forum.accounts.access import can_moderate, can_write
 from forum.accounts.models import Role
 from forum.moderation.models import APPEALABLE, Appeal, ModerationAction
-from forum.moderation.service import target_of
+from forum.moderation.targets import target_of
 
 
 def author_id(item) -> int | None:
@@ -18,10 +18,19 @@ def is_concerned(user, item) -> bool:
 
 
 def can_report(user, item) -> bool:
-    """Citizens in good standing report what others wrote, or other people's accounts."""
+    """Citizens in good standing report what others wrote, or other people's accounts.
+
+    A hidden item may still be reported (whoever had the form open is told it is hidden
+    already); an erased one is gone.
+    """
     if not can_write(user) or author_id(item) == user.id:
         return False
     return getattr(item, "deleted_at", None) is None
+
+
+def offers_report(user, item) -> bool:
+    """Say whether a page offers `user` to report an item: they may, and it is not hidden."""
+    return getattr(item, "hidden_at", None) is None and can_report(user, item)
 
 
 def is_moderator(user) -> bool:

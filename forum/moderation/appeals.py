@@ -4,15 +4,17 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.accounts.models import Role, User
 from forum.content import validation
-from forum.db import db, utcnow
+from forum.db import db, rows_changed, utcnow
+from forum.items import ItemKind
 from forum.moderation import service
 from forum.moderation.models import HIDING, Action, Appeal, ModerationAction
 from forum.notifications import service as notifications
+from forum.pagination import paginate
 
 
 class Lodged(StrEnum):
@@ -70,7 +72,7 @@ def lodge(user, entry: ModerationAction | None, message: str, language: str) -> 
 def open_appeals(page: int, per_page: int):
     """Return one page of undecided appeals, oldest first."""
     query = select(Appeal).where(Appeal.decided_at.is_(None)).order_by(Appeal.id)
-    return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
+    return paginate(query, page, per_page)
 
 
 def moderator_ids() -> set[int]:
@@ -84,12 +86,13 @@ def decide(moderator, appeal: Appeal, grant: bool, reason: str | None) -> servic
     """Grant (undo the decision) or reject an appeal, once; tell the appellant; commit."""
     reason = service.reason_text(reason, required=True)
     entry = appeal.action
-    item = db.session.get(service.MODELS[service.ItemType(entry.item_type)], entry.item_id)
+    item = db.session.get(service.MODELS[ItemKind(entry.item_type)], entry.item_id)
     decision = Action.APPEAL_GRANTED if grant else Action.APPEAL_REJECTED
     claim = update(Appeal).where(Appeal.id == appeal.id, Appeal.decided_at.is_(None)).values(
         decided_at=utcnow(), decided_by_id=moderator.id,
         decision="granted" if grant else "rejected")
-    claimed = db.session.execute(claim.execution_options(synchronize_session=False)).rowcount == 1
+    claimed = rows_changed(
+        db.session.execute(claim.execution_options(synchronize_session=False))) == 1
     if not claimed:
         db.session.rollback()
         db.session.refresh(appeal)
@@ -106,15 +109,18 @@ def decide(moderator, appeal: Appeal, grant: bool, reason: str | None) -> servic
 
 
 def _notified_type(entry: ModerationAction) -> str | None:
-    return None if entry.item_type == "user" else entry.item_type
+    return None if entry.item_type == ItemKind.ACCOUNT else entry.item_type
 
 
 def _undo(entry: ModerationAction, item) -> None:
     """Reverse a decision unless someone already did (then there is nothing left to undo)."""
     model = type(item)
-    condition, values = {
+    # Keyed by str: the logged action is the plain string the row stores.
+    undoing: dict[str, tuple[ColumnElement[bool], dict[str, None]]] = {
         Action.BAN: (User.banned_at.is_not(None), dict(banned_at=None)),
         Action.SUSPEND: (User.suspended_until.is_not(None), dict(suspended_until=None)),
-    }.get(entry.action) or (model.hidden_at.is_not(None), dict(hidden_at=None, hidden_reason=None))
+    }
+    condition, values = undoing.get(entry.action) or (
+        model.hidden_at.is_not(None), dict(hidden_at=None, hidden_reason=None))
     db.session.execute(update(model).where(model.id == item.id, condition).values(**values)
                        .execution_options(synchronize_session=False))

@@ -2,19 +2,27 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-from wtforms import (HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from forum.accounts.forms import language_choices
+from forum.items import ItemKind
 from forum.moderation.models import Action, ReportReason
 from forum.routing import MAX_ID
-from forum.web.forms import Form
+from forum.web.forms import Form, language_choices
 
-REASON_LABELS = {
+# The label dicts are keyed by str: lookups pass the plain strings rows store.
+REASON_LABELS: dict[str, LazyString] = {
     ReportReason.SPAM: _l("Spam or advertising"),
     ReportReason.OFFENSIVE: _l("Offensive, hateful or harassing"),
     ReportReason.OFF_TOPIC: _l("Off-topic"),
@@ -31,7 +39,7 @@ def reason_label(reason: str) -> str:
 
 class ReportForm(Form):
     reason = RadioField(_l("What is wrong?"), validators=[InputRequired(_l("Choose a reason."))],
-                        choices=[SelectChoice(r.value, label)
+                        choices=[SelectChoice(ReportReason(r).value, label)
                                  for r, label in REASON_LABELS.items()])
     details = TextAreaField(_l("Details for the moderators (optional)"),
                             description=_l("Only moderators read this. Nobody else learns "
@@ -73,15 +81,16 @@ class AccountActionForm(ItemActionForm):
     days = SelectField(_l("Suspension length"), coerce=int, validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
-        from forum.moderation.service import ITEM_ACTIONS, ItemType
+        from forum.moderation.service import ITEM_ACTIONS
 
-        super().__init__(ITEM_ACTIONS[ItemType.ACCOUNT], *args, **kwargs)
+        super().__init__(ITEM_ACTIONS[ItemKind.ACCOUNT], *args, **kwargs)
         self.days.choices = [SelectChoice(d, ngettext("%(num)s day", "%(num)s days", d))
                              for d in current_app.config["SUSPENSION_DAYS"]]
 
 
-BULK_ACTIONS = {Action.DISMISS: _l("Reports dismissed"), Action.HIDE: _l("Hidden"),
-                Action.BAN: _l("Hidden, and their authors banned")}
+BULK_ACTIONS: dict[str, LazyString] = {
+    Action.DISMISS: _l("Reports dismissed"), Action.HIDE: _l("Hidden"),
+    Action.BAN: _l("Hidden, and their authors banned")}
 
 
 def bulk_name(action: str) -> str:
@@ -94,7 +103,7 @@ class BulkForm(Form):
 
     items = SelectMultipleField(_l("Selected"), validate_choice=False,
                                 validators=[DataRequired(_l("Select at least one item."))])
-    action = StringField(validators=[AnyOf([a.value for a in BULK_ACTIONS],
+    action = StringField(validators=[AnyOf([Action(a).value for a in BULK_ACTIONS],
                                            message=_l("Choose an action."))])
     reason = _reason_field()
 
@@ -130,7 +139,7 @@ class DecisionForm(Form):
 
 
 # What each action did, for the log, flashes and histories.
-ACTION_NAMES = {
+ACTION_NAMES: dict[str, LazyString] = {
     Action.DISMISS: _l("reports dismissed, kept as it is"),
     Action.HIDE: _l("hidden"),
     Action.AUTO_HIDE: _l("hidden pending review after several reports"),
@@ -148,7 +157,7 @@ ACTION_NAMES = {
     Action.APPEAL_REJECTED: _l("appeal rejected"),
 }
 # What each button says.
-ACTION_BUTTONS = {
+ACTION_BUTTONS: dict[str, LazyString] = {
     Action.DISMISS: _l("Dismiss the reports"),
     Action.HIDE: _l("Hide"),
     Action.RESTORE: _l("Restore"),

@@ -8,16 +8,9 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User
-from forum.db import db, utcnow
+from forum.db import Model, utcnow
+from forum.items import ItemKind
 from forum.machine_translation.translatable import translatable
-
-
-class ItemType(StrEnum):
-    """What can be reported and moderated."""
-
-    PROPOSAL = "proposal"
-    COMMENT = "comment"
-    ACCOUNT = "user"
 
 
 class ReportReason(StrEnum):
@@ -56,7 +49,7 @@ APPEALABLE = frozenset({Action.HIDE, Action.AUTO_HIDE, Action.SUSPEND, Action.BA
 HIDING = frozenset({Action.HIDE, Action.AUTO_HIDE})
 
 
-class Report(db.Model):
+class Report(Model):
     """One person's report of one proposal, comment or account."""
 
     __tablename__ = "reports"
@@ -80,8 +73,8 @@ class Report(db.Model):
     reporter: Mapped[User] = relationship(lazy="joined")
 
 
-@translatable("moderation", reason="reason")
-class ModerationAction(db.Model):
+@translatable(ItemKind.MODERATION, reason="reason")
+class ModerationAction(Model):
     """One moderation decision: who did what to which item, when and why (the audit log).
 
     The reason is public: tombstones and the moderation log show it, machine-translated
@@ -121,8 +114,8 @@ class ModerationAction(db.Model):
         return self.moderator_id is None
 
 
-@translatable("appeal", message="message")
-class Appeal(db.Model):
+@translatable(ItemKind.APPEAL, message="message")
+class Appeal(Model):
     """A person's one appeal against one decision about their content or account."""
 
     __tablename__ = "appeals"

@@ -9,16 +9,17 @@ from sqlalchemy import func, select
 
 from forum.accounts.models import User
 from forum.comments.models import Comment
-from forum.db import db, utcnow
+from forum.db import by_id, db, utcnow
+from forum.items import ItemKind
 from forum.machine_translation.reading import for_request
 from forum.moderation import access, appeals, reading, reports, service
 from forum.moderation.forms import action_name
-from forum.moderation.models import ItemType, Report
+from forum.moderation.models import Report
 from forum.proposals.models import Proposal
 
-MODERATION_ENDPOINTS = {ItemType.PROPOSAL: ("moderation.proposal", "proposal_id"),
-                        ItemType.COMMENT: ("moderation.comment", "comment_id"),
-                        ItemType.ACCOUNT: ("moderation.account", "user_id")}
+MODERATION_ENDPOINTS = {ItemKind.PROPOSAL: ("moderation.proposal", "proposal_id"),
+                        ItemKind.COMMENT: ("moderation.comment", "comment_id"),
+                        ItemKind.ACCOUNT: ("moderation.account", "user_id")}
 
 
 def item_url(item) -> str:
@@ -30,9 +31,9 @@ def item_url(item) -> str:
 def public_url(item) -> str:
     """Return the address where everyone sees the item."""
     kind = service.item_type_of(item)
-    if kind == ItemType.PROPOSAL:
+    if kind == ItemKind.PROPOSAL:
         return url_for("proposals.show", proposal_id=item.id)
-    if kind == ItemType.COMMENT:
+    if kind == ItemKind.COMMENT:
         return url_for("comments.show", comment_id=item.id)
     return url_for("accounts.profile", user_id=item.id)
 
@@ -40,11 +41,11 @@ def public_url(item) -> str:
 def describe_state(item) -> str:
     """Say in a few words how an item or account stands now."""
     kind = service.item_type_of(item)
-    if kind == ItemType.ACCOUNT:
+    if kind == ItemKind.ACCOUNT:
         return _account_state(item)
     parts = [_("hidden") if item.hidden_at else
              _("deleted by its author") if getattr(item, "deleted_at", None) else _("visible")]
-    if kind == ItemType.PROPOSAL:
+    if kind == ItemKind.PROPOSAL:
         parts += [_("locked")] if item.locked_at else []
         parts += [_("pinned")] if item.pinned_at else []
         if item.duplicate_of_id:
@@ -68,6 +69,7 @@ def outcome_message(outcome: service.Outcome, item) -> str:
     """Tell the moderator what their click did, or who got there first, and the state now."""
     state = describe_state(item)
     if outcome.done:
+        assert outcome.entry is not None  # a done action returns its new log entry
         return _("Done: %(action)s. Now: %(state)s.", action=action_name(outcome.entry.action),
                  state=state)
     entry = outcome.entry
@@ -79,18 +81,11 @@ def outcome_message(outcome: service.Outcome, item) -> str:
              state=state)
 
 
-def _by_id(model, ids) -> dict:
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
-
-
 def context_proposals(items) -> dict[int, Proposal]:
     """Load the proposals that comments among `items` belong to, in one query."""
     proposals = {i.id: i for i in items if isinstance(i, Proposal)}
     missing = {i.proposal_id for i in items if isinstance(i, Comment)} - proposals.keys()
-    proposals.update(_by_id(Proposal, missing))
+    proposals.update(by_id(Proposal, missing))
     return proposals
 
 
@@ -98,7 +93,7 @@ def _comments(items) -> list[Comment]:
     return [i for i in items if isinstance(i, Comment)]
 
 
-def _authors(items) -> dict[int, User]:
+def _authors(items) -> dict[int | None, User]:
     return {service.target_of(i): (i if isinstance(i, User) else i.author)
             for i in items if service.target_of(i) and (isinstance(i, User) or i.author)}
 
@@ -141,7 +136,7 @@ def appeals_context(page_number: int) -> dict:
     for appeal in page.items:
         wanted.setdefault(appeal.action.item_type, set()).add(appeal.action.item_id)
     items = {(kind, row.id): row for kind, ids in wanted.items()
-             for row in _by_id(service.MODELS[ItemType(kind)], ids).values()}
+             for row in by_id(service.MODELS[ItemKind(kind)], ids).values()}
     proposals = context_proposals(items.values())
     moderators = appeals.moderator_ids()
     deciders = {a.id: access.can_decide(current_user, a, moderators) for a in page.items}

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Any
 
 from flask import g
 from sqlalchemy import and_, func, literal, or_, select, union_all
 
 from forum.comments.models import Comment
 from forum.db import db
+from forum.items import ItemKind
 from forum.moderation.models import HIDING, Action, ModerationAction
 from forum.moderation.service import item_type_of, proposal_id_of
+from forum.pagination import Page, paginate, within
 from forum.proposals.models import Proposal
 
 # What counts against a person in the history moderators see beside a report.
@@ -57,7 +60,7 @@ def duplicate_original(proposal: Proposal, texts):
 def public_log(page: int, per_page: int):
     """Return one page of the moderation log, newest first."""
     query = select(ModerationAction).order_by(ModerationAction.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
+    return paginate(query, page, per_page)
 
 
 def proposals_of(entries) -> dict[int, Proposal]:
@@ -80,6 +83,7 @@ def people_history(person_ids) -> dict[int, Counter]:
                ModerationAction.action.in_(HISTORY_ACTIONS))
         .group_by(ModerationAction.target_user_id, ModerationAction.action))
     for person_id, action, count in rows:
+        assert person_id is not None  # the IN above matched it
         history[person_id][action] = count
     return history
 
@@ -98,33 +102,33 @@ def decisions_on(item) -> list[ModerationAction]:
         .order_by(ModerationAction.id)))
 
 
-def hidden_page(page: int, per_page: int):
+def hidden_page(page: int, per_page: int) -> Page:
     """Return one page of the proposals and comments hidden now, the latest hidden first."""
-    from forum.moderation.reports import Page
-
     hidden = union_all(
-        select(literal("proposal").label("item_type"), Proposal.id.label("item_id"),
+        select(literal(ItemKind.PROPOSAL.value).label("item_type"), Proposal.id.label("item_id"),
                Proposal.hidden_at).where(Proposal.hidden_at.is_not(None)),
-        select(literal("comment").label("item_type"), Comment.id.label("item_id"),
+        select(literal(ItemKind.COMMENT.value).label("item_type"), Comment.id.label("item_id"),
                Comment.hidden_at).where(Comment.hidden_at.is_not(None))).subquery()
     total = db.session.scalar(select(func.count()).select_from(hidden)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    page = within(page, total, per_page)
     rows = db.session.execute(select(hidden).order_by(hidden.c.hidden_at.desc(), hidden.c.item_id)
                               .limit(per_page).offset((page - 1) * per_page)).all()
     items = {}
-    for kind, model in (("proposal", Proposal), ("comment", Comment)):
+    # Any, not their common base: items are read as the proposals and comments they are.
+    hideable: tuple[tuple[ItemKind, type[Any]], ...] = (
+        (ItemKind.PROPOSAL, Proposal), (ItemKind.COMMENT, Comment))
+    for kind, model in hideable:
         ids = [r.item_id for r in rows if r.item_type == kind]
         if ids:
             found = db.session.scalars(select(model).where(model.id.in_(ids)))
             items.update({(kind, item.id): item for item in found})
     shown = [items[key] for key in ((r.item_type, r.item_id) for r in rows) if key in items]
-    return Page(shown, page, pages, total)
+    return Page(shown, page, per_page, total)
 
 
 def latest_hides(items) -> dict[tuple[str, int], ModerationAction]:
     """Return the latest hide of each item, in one query."""
-    ids = {item_type_of(i): set() for i in items}
+    ids: dict[ItemKind, set[int]] = {item_type_of(i): set() for i in items}
     for item in items:
         ids[item_type_of(item)].add(item.id)
     if not ids:

@@ -11,8 +11,10 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.content import validation
 from forum.db import db
+from forum.items import ItemKind
 from forum.moderation import service
-from forum.moderation.models import ItemType, Report, ReportReason
+from forum.moderation.models import Report, ReportReason
+from forum.pagination import Page, within
 
 
 class Filed(StrEnum):
@@ -45,7 +47,7 @@ def file_report(reporter, item, reason: str, details: str | None = "") -> Filed:
     db.session.commit()
     # Counted after the commit: two reports arriving together each see the other, so the
     # threshold is never missed; the compare-and-set in auto_hide hides the item once.
-    hidden = kind != ItemType.ACCOUNT and _over_threshold(kind, item.id) and service.auto_hide(item)
+    hidden = kind != ItemKind.ACCOUNT and _over_threshold(kind, item.id) and service.auto_hide(item)
     db.session.commit()
     return Filed.HIDDEN if hidden else Filed.RECEIVED
 
@@ -89,37 +91,10 @@ class QueueEntry:
         return f"{self.item_type}:{self.item_id}:{self.seen}"
 
 
-@dataclass
-class Page:
-    """A page of a list, with what the pager needs."""
-
-    items: list
-    page: int
-    pages: int
-    total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 def queue_page(page: int, per_page: int) -> Page:
     """Return one page of reported items, the longest-waiting first, with their reports."""
     total = open_item_count()
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    page = within(page, total, per_page)
     grouped = (select(Report.item_type, Report.item_id, func.min(Report.created_at).label("first"),
                       func.max(Report.id).label("seen"))
                .where(Report.resolved_at.is_(None)).group_by(Report.item_type, Report.item_id)
@@ -128,7 +103,7 @@ def queue_page(page: int, per_page: int) -> Page:
     entries = [QueueEntry(row.item_type, row.item_id, row.first, row.seen)
                for row in db.session.execute(grouped)]
     _attach(entries)
-    return Page(entries, page, pages, total)
+    return Page(entries, page, per_page, total)
 
 
 def _attach(entries: list[QueueEntry]) -> None:
@@ -137,7 +112,7 @@ def _attach(entries: list[QueueEntry]) -> None:
     for entry in entries:
         by_kind.setdefault(entry.item_type, {})[entry.item_id] = entry
     for kind, wanted in by_kind.items():
-        model = service.MODELS[ItemType(kind)]
+        model = service.MODELS[ItemKind(kind)]
         for item in db.session.scalars(select(model).where(model.id.in_(wanted))):
             wanted[item.id].item = item
     if not entries:
@@ -146,9 +121,9 @@ def _attach(entries: list[QueueEntry]) -> None:
         Report.resolved_at.is_(None), Report.item_id.in_({e.item_id for e in entries}))
         .order_by(Report.id))
     for report in reports:
-        entry = by_kind.get(report.item_type, {}).get(report.item_id)
-        if entry is not None and report.id <= entry.seen:
-            entry.reports.append(report)
+        reported = by_kind.get(report.item_type, {}).get(report.item_id)
+        if reported is not None and report.id <= reported.seen:
+            reported.reports.append(report)
 
 
 def reports_on(item) -> list[Report]:

@@ -5,6 +5,12 @@ is still in the state the moderator saw (visible to hide it, hidden to restore i
 only to the reports they saw. When another moderator was faster, nothing happens twice:
 the caller gets `done=False` and the decision that got there first, to show what the
 item's state is now.
+
+What else their commits do (hooks installed by `create_app`): a hidden or restored item
+changes what readers see, so the HTTP cache's content version is bumped (caching); a
+moderator's public reason is a text, owed its translations (machine_translation.outbox);
+the people concerned are notified, and mailed, in the same transaction (notifications).
+A ban also ends every login of the person (accounts.sessions).
 """
 from __future__ import annotations
 
@@ -17,19 +23,19 @@ from sqlalchemy import and_, or_, select, update
 
 from forum.accounts import sessions
 from forum.accounts.models import User
-from forum.comments.models import Comment
 from forum.content import validation
-from forum.db import db, utcnow
-from forum.moderation.models import Action, ItemType, ModerationAction, Report
+from forum.db import db, rows_changed, utcnow
+from forum.items import ItemKind
+from forum.moderation.models import Action, ModerationAction, Report
+from forum.moderation.targets import MODELS, item_type_of, proposal_id_of, target_of
 from forum.notifications import service as notifications
 from forum.proposals.models import Proposal
 
-MODELS = {ItemType.PROPOSAL: Proposal, ItemType.COMMENT: Comment, ItemType.ACCOUNT: User}
 ITEM_ACTIONS = {
-    ItemType.PROPOSAL: (Action.DISMISS, Action.HIDE, Action.RESTORE, Action.LOCK, Action.UNLOCK,
+    ItemKind.PROPOSAL: (Action.DISMISS, Action.HIDE, Action.RESTORE, Action.LOCK, Action.UNLOCK,
                         Action.PIN, Action.UNPIN, Action.DUPLICATE, Action.NOT_DUPLICATE),
-    ItemType.COMMENT: (Action.DISMISS, Action.HIDE, Action.RESTORE),
-    ItemType.ACCOUNT: (Action.DISMISS, Action.SUSPEND, Action.BAN, Action.LIFT),
+    ItemKind.COMMENT: (Action.DISMISS, Action.HIDE, Action.RESTORE),
+    ItemKind.ACCOUNT: (Action.DISMISS, Action.SUSPEND, Action.BAN, Action.LIFT),
 }
 # Actions that settle the open reports on an item: it leaves the queue.
 SETTLING = frozenset({Action.DISMISS, Action.HIDE, Action.RESTORE, Action.LOCK,
@@ -50,23 +56,6 @@ class Outcome:
 
     done: bool
     entry: ModerationAction | None  # the new log entry, or the latest one on the item
-
-
-def item_type_of(item) -> ItemType:
-    """Name the kind of a moderated item."""
-    return next(kind for kind, model in MODELS.items() if isinstance(item, model))
-
-
-def proposal_id_of(item) -> int | None:
-    """Return the proposal an item belongs to (None for accounts)."""
-    if isinstance(item, Proposal):
-        return item.id
-    return getattr(item, "proposal_id", None)
-
-
-def target_of(item) -> int | None:
-    """Return the person an item is about: its author, or the account itself."""
-    return item.id if isinstance(item, User) else item.author_id
 
 
 def reason_text(reason: str | None, required: bool) -> str:
@@ -102,14 +91,14 @@ def settle_reports(item_type: str, item_id: int, entry_id: int, seen: int | None
         statement = statement.where(Report.id <= seen)
     statement = statement.values(resolved_at=utcnow(), resolved_by_action_id=entry_id)
     result = db.session.execute(statement.execution_options(synchronize_session=False))
-    return result.rowcount
+    return rows_changed(result)
 
 
 def _change(model, item_id: int, condition, **values) -> bool:
     """Apply `values` to one row only while `condition` holds; say whether it did."""
     result = db.session.execute(update(model).where(model.id == item_id, condition)
                                 .values(**values).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def _item_change(action: Action, item, reason: str, target: Proposal | None):
@@ -134,13 +123,15 @@ def act(moderator, item, action: Action, reason: str | None = "", seen: int | No
         duplicate_of: Proposal | None = None) -> Outcome:
     """Take one action on a proposal or a comment, once, whoever else clicks too."""
     kind = item_type_of(item)
-    if action not in ITEM_ACTIONS[kind] or kind == ItemType.ACCOUNT:
+    if action not in ITEM_ACTIONS[kind] or kind == ItemKind.ACCOUNT:
         raise ModerationError("action", _l("That action is not possible on this item."))
     reason = reason_text(reason, required=action == Action.HIDE)
+    related_id = None
     if action == Action.DUPLICATE:
         _check_original(item, duplicate_of)
-    entry = log(moderator, action, item, reason,
-                related_id=duplicate_of.id if action == Action.DUPLICATE else None)
+        assert duplicate_of is not None  # `_check_original` refuses None
+        related_id = duplicate_of.id
+    entry = log(moderator, action, item, reason, related_id=related_id)
     if action == Action.DISMISS:
         done = settle_reports(kind, item.id, entry.id, seen) > 0
     else:
@@ -177,7 +168,7 @@ def _tell(entry: ModerationAction) -> None:
     kind = TOLD.get(Action(entry.action))
     if kind is None:
         return
-    item_type = None if entry.item_type == ItemType.ACCOUNT else entry.item_type
+    item_type = None if entry.item_type == ItemKind.ACCOUNT else entry.item_type
     notifications.notify([entry.target_user_id], kind, item_type=item_type,
                          item_id=entry.item_id if item_type else None,
                          proposal_id=entry.proposal_id, detail=entry.reason or None)
@@ -207,26 +198,26 @@ def auto_hide(item) -> bool:
 def restrict(moderator, person: User, action: Action, reason: str | None, days: int | None = None,
              seen: int | None = None) -> Outcome:
     """Suspend for some days, ban, or lift either, once, whoever else clicks too."""
-    if action not in ITEM_ACTIONS[ItemType.ACCOUNT]:
+    if action not in ITEM_ACTIONS[ItemKind.ACCOUNT]:
         raise ModerationError("action", _l("That action is not possible on an account."))
     reason = reason_text(reason, required=action in (Action.SUSPEND, Action.BAN))
     now = utcnow()
     until = now + timedelta(days=_days(days)) if action == Action.SUSPEND else None
     entry = log(moderator, action, person, reason, until=until)
     if action == Action.DISMISS:
-        done = settle_reports(ItemType.ACCOUNT, person.id, entry.id, seen) > 0
+        done = settle_reports(ItemKind.ACCOUNT, person.id, entry.id, seen) > 0
     else:
         condition, values = _account_change(action, now, until)
         done = _change(User, person.id, condition, **values)
         if done and action == Action.BAN:
             sessions.end_all(person.id)  # a ban takes effect at once, on every device
         if done and action in SETTLING:
-            settle_reports(ItemType.ACCOUNT, person.id, entry.id, seen)
+            settle_reports(ItemKind.ACCOUNT, person.id, entry.id, seen)
     return _finish(entry, person, done)
 
 
 def _days(days: int | None) -> int:
-    if days not in current_app.config["SUSPENSION_DAYS"]:
+    if days is None or days not in current_app.config["SUSPENSION_DAYS"]:
         raise ModerationError("days", _l("Choose one of the offered lengths."))
     return days
 
@@ -250,7 +241,7 @@ class BulkResult:
     skipped: int = 0  # gone, or the action does not apply to it
 
 
-def parse_selection(values) -> list[tuple[ItemType, int, int]]:
+def parse_selection(values) -> list[tuple[ItemKind, int, int]]:
     """Read "kind:id:seen" queue selections, ignoring anything malformed."""
     selection = []
     for value in values:
@@ -258,7 +249,7 @@ def parse_selection(values) -> list[tuple[ItemType, int, int]]:
         item_id, _, seen = rest.partition(":")
         if kind in MODELS.keys() and _small_number(item_id) and _small_number(seen) \
                 and 0 < int(item_id) < 2**31 and int(seen) < 2**31:
-            selection.append((ItemType(kind), int(item_id), int(seen)))
+            selection.append((ItemKind(kind), int(item_id), int(seen)))
     return selection
 
 
@@ -269,24 +260,24 @@ def _small_number(text: str) -> bool:
 
 def bulk(moderator, selection, action: Action, reason: str | None) -> BulkResult:
     """Dismiss, hide, or hide and ban the authors of many queue entries (a spam wave)."""
-    from forum.moderation.access import can_restrict  # access builds on this module
+    from forum.moderation.access import can_restrict
 
     reason = reason_text(reason, required=action != Action.DISMISS)
     result = BulkResult()
     for kind, item_id, seen in selection:
         item = db.session.get(MODELS[kind], item_id)
         outcomes = []
-        if item is None or (kind == ItemType.ACCOUNT and action == Action.HIDE):
+        if item is None or (kind == ItemKind.ACCOUNT and action == Action.HIDE):
             result.skipped += 1
             continue
-        if kind != ItemType.ACCOUNT:
+        if kind != ItemKind.ACCOUNT:
             step = Action.DISMISS if action == Action.DISMISS else Action.HIDE
             outcomes.append(act(moderator, item, step, reason, seen))
-        author = item if kind == ItemType.ACCOUNT else item.author
+        author = item if kind == ItemKind.ACCOUNT else item.author
         if action == Action.BAN and author is not None and can_restrict(moderator, author):
             outcomes.append(restrict(moderator, author, Action.BAN, reason,
-                                     seen=seen if kind == ItemType.ACCOUNT else None))
-        elif kind == ItemType.ACCOUNT and action == Action.DISMISS:
+                                     seen=seen if kind == ItemKind.ACCOUNT else None))
+        elif kind == ItemKind.ACCOUNT and action == Action.DISMISS:
             outcomes.append(restrict(moderator, item, Action.DISMISS, reason, seen=seen))
         _count(result, outcomes)
     return result

@@ -6,16 +6,32 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.accounts.models import User
+from forum.caching import cacheable
 from forum.comments.models import Comment
 from forum.content.authoring import add_error
 from forum.content.validation import ContentError
 from forum.db import db, utcnow
 from forum.moderation import access, appeals, reading, reports, service
-from forum.moderation.forms import (AccountActionForm, BulkForm, DecisionForm, ItemActionForm,
-                                    action_button, action_name, bulk_name, reason_label)
+from forum.moderation.forms import (
+    AccountActionForm,
+    BulkForm,
+    DecisionForm,
+    ItemActionForm,
+    action_button,
+    action_name,
+    bulk_name,
+    reason_label,
+)
 from forum.moderation.models import Action, Appeal
-from forum.moderation.pages import (appeals_context, hidden_context, item_context, item_url,
-                                    log_context, outcome_message, queue_context)
+from forum.moderation.pages import (
+    appeals_context,
+    hidden_context,
+    item_context,
+    item_url,
+    log_context,
+    outcome_message,
+    queue_context,
+)
 from forum.proposals.models import Proposal
 from forum.web.arguments import page_arg, safe_next
 
@@ -153,11 +169,11 @@ def appeal_queue():
 
 
 @bp.get("/moderation/log")
+@cacheable
 def public_log():
     return render_template("moderation/log.html", **log_context(page_arg()))
 
 
-@bp.app_template_global()
 def moderation_waiting() -> int:
     """Count what waits for moderators (reported items and appeals), in one query."""
     if not access.is_moderator(current_user):
@@ -165,13 +181,11 @@ def moderation_waiting() -> int:
     return reports.waiting_count()
 
 
-bp.add_app_template_global(utcnow, "now_utc")
-bp.add_app_template_global(action_name, "moderation_action")
-bp.add_app_template_global(action_button, "moderation_button")
-bp.add_app_template_global(reason_label, "report_reason")
-bp.add_app_template_global(reading.tombstone_reason, "tombstone_reason")
-bp.add_app_template_global(reading.duplicate_original, "duplicate_original")
-bp.add_app_template_global(access.can_report, "can_report")
+TEMPLATE_GLOBALS = {
+    "moderation_waiting": moderation_waiting, "now_utc": utcnow,
+    "moderation_action": action_name, "moderation_button": action_button,
+    "report_reason": reason_label, "tombstone_reason": reading.tombstone_reason,
+    "duplicate_original": reading.duplicate_original, "offers_report": access.offers_report,
+}
 
 
-from forum.moderation import citizens  # noqa: E402,F401  (reporting and appealing routes)

@@ -118,6 +118,24 @@ def release(worker_name: str) -> int:
     return leases.release(MailJob, worker_name)
 
 
+class Mailer:
+    """The mail job kind of a worker process (see forum/worker.py)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def start(self) -> None:
+        """Nothing to prepare: a mail claimed by a dead worker is free once its lease ends."""
+
+    def run_batch(self) -> int:
+        """Send one batch of owed mail; return how many were sent."""
+        return send_pending(self.name)
+
+    def release(self) -> None:
+        """Hand back the mails still claimed."""
+        release(self.name)
+
+
 def _message(notification: Notification, user: User) -> EmailMessage:
     config = current_app.config
     with force_locale(user.language):

@@ -6,11 +6,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.db import db, utcnow
+from forum.db import Model, utcnow
 from forum.leases import LeasedJob
 
 
-class Notification(db.Model):
+class Notification(Model):
     """Something that happened that one person should know about."""
 
     __tablename__ = "notifications"
@@ -32,7 +32,7 @@ class Notification(db.Model):
     emailed_at: Mapped[datetime | None]
 
 
-class MailJob(LeasedJob, db.Model):
+class MailJob(LeasedJob, Model):
     """A notification owed to its person by e-mail, queued in the notification's transaction.
 
     A worker claims it as `forum.leases` describes, checks that its claim still holds
@@ -54,7 +54,7 @@ class MailJob(LeasedJob, db.Model):
     notification: Mapped[Notification] = relationship()
 
 
-class Follow(db.Model):
+class Follow(Model):
     """A person following a proposal: they hear of its comments and answers."""
 
     __tablename__ = "follows"

@@ -2,15 +2,18 @@
 
 `notify` and `follow` add rows to the caller's transaction and never commit: they are
 called by other services (comments, supports, moderation, answers) that commit the event
-and its notifications together.
+and its notifications together. With SMTP configured, `notify` also owes each person who
+gave an address an e-mail (notifications.mail), in the same transaction.
 """
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from forum.db import db, utcnow
+from forum.db import db, rows_changed, utcnow
+from forum.items import ItemKind
 from forum.notifications.models import Follow, Notification
+from forum.pagination import paginate
 
 PAGE_SIZE = 30
 
@@ -60,7 +63,7 @@ def start_following(user, proposal) -> bool:
     """Follow a proposal at a person's request, telling its author; commit."""
     added = follow(user.id, proposal.id)
     if added:
-        notify([proposal.author_id], "follow", item_type="proposal", item_id=proposal.id,
+        notify([proposal.author_id], "follow", item_type=ItemKind.PROPOSAL, item_id=proposal.id,
                proposal_id=proposal.id, actor_id=user.id)
     db.session.commit()
     return added
@@ -87,8 +90,7 @@ def recent(user, page: int = 1):
     """Return one page of a person's notifications, newest first."""
     query = (select(Notification).where(Notification.user_id == user.id)
              .order_by(Notification.id.desc()))
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE,
-                       error_out=False)
+    return paginate(query, page, PAGE_SIZE)
 
 
 def mark_all_read(user) -> int:
@@ -97,4 +99,4 @@ def mark_all_read(user) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow()).execution_options(synchronize_session=False))
     db.session.commit()
-    return result.rowcount
+    return rows_changed(result)

@@ -2,13 +2,9 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
-from forum.cli import forum_cli
-
-
-@forum_cli.group("privacy")
-def privacy_cli() -> None:
-    """Personal data: retention."""
+privacy_cli = AppGroup("privacy", help="Personal data: retention.")
 
 
 @privacy_cli.command("purge")

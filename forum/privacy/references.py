@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Table, delete, select
 
-from forum.db import db
+from forum.db import db, rows_changed
 from forum.machine_translation.models import Translation, TranslationJob
 from forum.machine_translation.translatable import TYPES
 from forum.search.models import SearchDocument
@@ -47,4 +47,4 @@ def delete_rows(table: Table, condition) -> int:
     kind = translatable_kind(table)
     if kind is not None:
         forget_texts(kind, db.session.scalars(select(table.c.id).where(condition)))
-    return db.session.execute(delete(table).where(condition)).rowcount
+    return rows_changed(db.session.execute(delete(table).where(condition)))

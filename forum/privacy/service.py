@@ -2,7 +2,7 @@
 
 `delete_account` runs in one transaction: either everything below happens, or nothing.
 
-- Every session ends (the session token changes), and every personal field of the
+- Every login ends (accounts.sessions), and every personal field of the
   account is cleared: the display name becomes a unique placeholder, the e-mail goes,
   the password hash becomes unusable. The row stays, marked deleted, because the
   moderation log may still say that a (now nameless) moderator decided something.
@@ -34,8 +34,9 @@ from forum.accounts.models import Role, User
 from forum.accounts.service import name_key
 from forum.comments.models import Comment
 from forum.comments.service import erase_comment
-from forum.db import db, utcnow
-from forum.moderation.models import ItemType, Report
+from forum.db import db, rows_changed, utcnow
+from forum.items import ItemKind
+from forum.moderation.models import Report
 from forum.notifications.models import Follow, Notification
 from forum.privacy import references
 from forum.proposals.models import Proposal, Support
@@ -64,7 +65,7 @@ def delete_account(user: User, mode: str = DeletionMode.ERASE) -> None:
     if mode == DeletionMode.ERASE:
         _erase_texts(user.id, now)
     _withdraw_supports(user.id)
-    db.session.execute(delete(Report).where(Report.item_type == ItemType.ACCOUNT,
+    db.session.execute(delete(Report).where(Report.item_type == ItemKind.ACCOUNT,
                                             Report.item_id == user.id))
     _detach(user.id)  # in "anonymise" mode, this is what signs texts "former participant"
     _scrub(user, now)
@@ -81,8 +82,8 @@ def _erase_texts(user_id: int, now) -> None:
     for proposal in proposals:
         _erase_proposal(proposal, now)
     db.session.flush()  # the outbox drops their translations and search documents here
-    _settle_reports("comment", [c.id for c in comments], now)
-    _settle_reports("proposal", [p.id for p in proposals], now)
+    _settle_reports(ItemKind.COMMENT, [c.id for c in comments], now)
+    _settle_reports(ItemKind.PROPOSAL, [p.id for p in proposals], now)
     _remove_proposals([p for p in proposals if p.id in removable])
 
 
@@ -113,7 +114,7 @@ def _remove_proposals(proposals: list[Proposal]) -> None:
     if not ids:
         return
     comment_ids = list(db.session.scalars(select(Comment.id).where(Comment.proposal_id.in_(ids))))
-    for kind, item_ids in (("proposal", ids), ("comment", comment_ids)):
+    for kind, item_ids in ((ItemKind.PROPOSAL, ids), (ItemKind.COMMENT, comment_ids)):
         db.session.execute(delete(Report).where(Report.item_type == kind,
                                                 Report.item_id.in_(item_ids)))
     for model in (Support, Follow, Notification, Comment):
@@ -178,11 +179,11 @@ def purge(now=None) -> dict[str, int]:
     counts = {"notifications": 0, "reports": 0, "logins": sessions.purge()}
     if config["RETENTION_NOTIFICATIONS_DAYS"]:
         cutoff = now - timedelta(days=config["RETENTION_NOTIFICATIONS_DAYS"])
-        counts["notifications"] = db.session.execute(delete(Notification).where(
-            Notification.read_at.is_not(None), Notification.created_at < cutoff)).rowcount
+        counts["notifications"] = rows_changed(db.session.execute(delete(Notification).where(
+            Notification.read_at.is_not(None), Notification.created_at < cutoff)))
     if config["RETENTION_REPORTS_DAYS"]:
         cutoff = now - timedelta(days=config["RETENTION_REPORTS_DAYS"])
-        counts["reports"] = db.session.execute(delete(Report).where(
-            Report.resolved_at.is_not(None), Report.resolved_at < cutoff)).rowcount
+        counts["reports"] = rows_changed(db.session.execute(delete(Report).where(
+            Report.resolved_at.is_not(None), Report.resolved_at < cutoff)))
     db.session.commit()
     return counts

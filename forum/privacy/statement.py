@@ -13,7 +13,7 @@ from limits import parse_many
 
 from forum.db import utcnow
 from forum.i18n import COOKIE_SECONDS, LANGUAGE_COOKIE
-from forum.templating import ENGINE_LABELS
+from forum.machine_translation.labels import ENGINE_LABELS
 
 # security.txt must expire (RFC 9116 §2.5.5), preferably within a year: it is generated
 # from the live configuration, so it is renewed as long as the forum runs.

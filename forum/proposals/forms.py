@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from forum.accounts.forms import language_choices
-from forum.web.forms import Form
+from forum.web.forms import Form, language_choices
 
 
 class ProposalForm(Form):

@@ -8,7 +8,8 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User
-from forum.db import db, utcnow
+from forum.db import Model, utcnow
+from forum.items import ItemKind
 from forum.machine_translation.translatable import translatable
 
 
@@ -23,8 +24,8 @@ class ProposalState(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-@translatable("topic", name="name", description="description")
-class Topic(db.Model):
+@translatable(ItemKind.TOPIC, name="name", description="description")
+class Topic(Model):
     """A theme proposals are filed under, managed by admins."""
 
     __tablename__ = "topics"
@@ -63,8 +64,8 @@ def list_indexes() -> list[Index]:
             _partial("ix_proposals_visible_topic_state", VISIBLE, "topic_id", "state")]
 
 
-@translatable("proposal", title="title", body="markdown:body_source")
-class Proposal(db.Model):
+@translatable(ItemKind.PROPOSAL, title="title", body="markdown:body_source")
+class Proposal(Model):
     """A citizen's proposal: a title and a markdown body in the author's language."""
 
     __tablename__ = "proposals"
@@ -108,7 +109,7 @@ class Proposal(db.Model):
         return self.state == ProposalState.WITHDRAWN
 
 
-class Support(db.Model):
+class Support(Model):
     """One citizen's support for one proposal."""
 
     __tablename__ = "supports"

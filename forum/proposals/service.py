@@ -1,22 +1,31 @@
-"""Creating, editing, listing and supporting proposals; these functions commit."""
+"""Creating, editing, listing and supporting proposals; these functions commit.
+
+What else their commits do (hooks installed by `create_app`): a new or changed text owes
+its translations into every other language and rewrites its search documents in the same
+transaction (machine_translation.outbox); a change readers can see bumps the HTTP cache's
+content version after the commit (caching); notifications, and the e-mails they owe,
+are written in the same transaction (notifications).
+"""
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from flask import current_app
-from flask_sqlalchemy.pagination import Pagination
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.content import validation
 from forum.content.render import render_markdown
 from forum.db import db, utcnow
+from forum.items import ItemKind
 from forum.notifications import service as notifications
+from forum.pagination import Page
 from forum.proposals.models import Proposal, ProposalState, Support, Topic
 
-SORTS = {
+SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "newest": (Proposal.created_at.desc(), Proposal.id.desc()),
     "supported": (Proposal.support_count.desc(), Proposal.id.desc()),
     "discussed": (Proposal.comment_count.desc(), Proposal.id.desc()),
@@ -56,6 +65,13 @@ def update_topic(topic: Topic, name: str, description: str, language: str) -> No
 def list_topics() -> list[Topic]:
     """Return every topic in display order."""
     return list(db.session.scalars(select(Topic).order_by(Topic.position, Topic.id)))
+
+
+def find_topic(slug: str) -> Topic | None:
+    """Return the topic with this slug, if there is one."""
+    if "\x00" in slug:  # PostgreSQL refuses NUL in text: such a slug names no topic
+        return None
+    return db.session.scalar(select(Topic).where(Topic.slug == slug))
 
 
 def create_proposal(author, topic: Topic, title: str, body: str, language: str) -> Proposal:
@@ -112,32 +128,24 @@ def proposals_query(topic: Topic | None = None, sort: str = "newest", state: str
         Proposal.pinned_at.is_(None), *SORTS.get(sort, SORTS["newest"]))
 
 
-class ProposalPage(Pagination):
-    """A page of a proposal list, found through narrow queries on ids and indexes.
+def _page_of_proposals(filters: list, order, start: int, per_page: int) -> list[Proposal]:
+    """Load one page of a proposal list through narrow queries on ids and indexes.
 
     Ordering whole rows (bodies included) by "pinned first" sorts every proposal of the
     forum for each page. Instead, the few pinned ids are read on their own, the others
     walk the index of the chosen order and stop at the page's end, and only the page's
-    rows are loaded. The count reads an index, not the table.
+    rows are loaded.
     """
-
-    def _query_items(self) -> list[Proposal]:
-        filters, order = self._query_args["filters"], self._query_args["order"]
-        pinned = _pinned(filters, order)
-        start = self._query_offset
-        ids = pinned[start:start + self.per_page]
-        if len(ids) < self.per_page:
-            ids += db.session.scalars(
-                select(Proposal.id).where(*filters, Proposal.pinned_at.is_(None))
-                .order_by(*order).limit(self.per_page - len(ids))
-                .offset(max(0, start - len(pinned)))).all()
-        found = {p.id: p for p in db.session.scalars(
-            select(Proposal).where(Proposal.id.in_(ids))).unique()} if ids else {}
-        return [found[i] for i in ids if i in found]
-
-    def _query_count(self) -> int:
-        return db.session.scalar(select(func.count(Proposal.id))
-                                 .where(*self._query_args["filters"]))
+    pinned = _pinned(filters, order)
+    ids = pinned[start:start + per_page]
+    if len(ids) < per_page:
+        ids += db.session.scalars(
+            select(Proposal.id).where(*filters, Proposal.pinned_at.is_(None))
+            .order_by(*order).limit(per_page - len(ids))
+            .offset(max(0, start - len(pinned)))).all()
+    found = {p.id: p for p in db.session.scalars(
+        select(Proposal).where(Proposal.id.in_(ids))).unique()} if ids else {}
+    return [found[i] for i in ids if i in found]
 
 
 def _pinned(filters: list, order) -> list[int]:
@@ -152,12 +160,14 @@ def _pinned(filters: list, order) -> list[int]:
 
 
 def list_proposals(topic: Topic | None = None, sort: str = "newest", page: int = 1,
-                   state: str | None = None, per_page: int | None = None) -> ProposalPage:
-    """Return one page of proposals, with the total count."""
-    per_page = per_page or current_app.config["PROPOSALS_PER_PAGE"]
-    return ProposalPage(page=page, per_page=per_page, max_per_page=100, error_out=False,
-                        count=True, filters=_filters(topic, state),
-                        order=SORTS.get(sort, SORTS["newest"]))
+                   state: str | None = None, per_page: int | None = None) -> Page:
+    """Return one page of proposals, with the total count (read from an index)."""
+    per_page = min(per_page or current_app.config["PROPOSALS_PER_PAGE"], 100)
+    page = max(page, 1)
+    filters, order = _filters(topic, state), SORTS.get(sort, SORTS["newest"])
+    items = _page_of_proposals(filters, order, (page - 1) * per_page, per_page)
+    total = db.session.scalar(select(func.count(Proposal.id)).where(*filters)) or 0
+    return Page(items, page, per_page, total)
 
 
 def has_supported(user, proposal: Proposal) -> bool:
@@ -177,7 +187,7 @@ def support(user, proposal: Proposal) -> bool:
         db.session.rollback()
         return False
     _add_to_count(proposal.id, 1)
-    notifications.notify([proposal.author_id], "support", item_type="proposal",
+    notifications.notify([proposal.author_id], "support", item_type=ItemKind.PROPOSAL,
                          item_id=proposal.id, proposal_id=proposal.id, actor_id=user.id)
     db.session.commit()
     return True

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from forum.answers import access as answer_access
 from forum.answers import service as official
+from forum.caching import cacheable
 from forum.comments import service as comments
 from forum.comments.forms import CommentForm
 from forum.content.authoring import write
@@ -16,11 +17,13 @@ from forum.machine_translation.reading import for_request
 from forum.notifications import service as notifications
 from forum.proposals import access, service
 from forum.proposals.forms import ProposalForm
+from forum.proposals.labels import state_label
 from forum.proposals.models import Proposal, ProposalState, Topic
-from forum.web.arguments import id_arg, page_arg
+from forum.web.arguments import id_arg, load_allowed, page_arg
 from forum.web.forms import ConfirmForm
 
 bp = Blueprint("proposals", __name__)
+TEMPLATE_GLOBALS = {"state_label": state_label}
 
 
 def _list_page(template: str, topic: Topic | None = None, **extra):
@@ -36,20 +39,23 @@ def _list_page(template: str, topic: Topic | None = None, **extra):
 
 
 @bp.get("/")
+@cacheable
 def index():
     return _list_page("proposals/index.html")
 
 
 @bp.get("/proposals")
+@cacheable
 def list_all():
     return _list_page("proposals/list.html")
 
 
 @bp.get("/topics/<slug>")
+@cacheable
 def topic(slug: str):
-    if "\x00" in slug:  # PostgreSQL refuses NUL in text: such a slug names no topic
+    found = service.find_topic(slug)
+    if found is None:
         abort(404)
-    found = db.first_or_404(db.select(Topic).where(Topic.slug == slug))
     return _list_page("proposals/list.html", topic=found)
 
 
@@ -77,6 +83,7 @@ def _text_of(form: ProposalForm) -> str:
 
 
 @bp.get("/proposals/<int:proposal_id>")
+@cacheable
 def show(proposal_id: int):
     proposal = db.get_or_404(Proposal, proposal_id)
     thread = comments.thread_page(proposal, page_arg())
@@ -114,9 +121,7 @@ def _writing_language() -> str:
 @login_required
 @write_limit("RATELIMIT_EDIT", "edit")
 def edit(proposal_id: int):
-    proposal = db.get_or_404(Proposal, proposal_id)
-    if not access.can_edit(current_user, proposal):
-        abort(403)
+    proposal = load_allowed(Proposal, proposal_id, access.can_edit)
     topics = service.list_topics()
     # Not obj=proposal: its `topic` is a Topic, not the id the select needs, and the form
     # would come with no topic selected (the browser then sends the first one).
@@ -135,9 +140,7 @@ def edit(proposal_id: int):
 @bp.post("/proposals/<int:proposal_id>/withdraw")
 @login_required
 def withdraw(proposal_id: int):
-    proposal = db.get_or_404(Proposal, proposal_id)
-    if not access.can_withdraw(current_user, proposal):
-        abort(403)
+    proposal = load_allowed(Proposal, proposal_id, access.can_withdraw)
     if ConfirmForm().validate_on_submit():
         service.withdraw(proposal)
         flash(_("Your proposal is withdrawn. It stays readable, marked as withdrawn."))
@@ -148,9 +151,7 @@ def withdraw(proposal_id: int):
 @login_required
 @write_limit("RATELIMIT_SUPPORT", "support")
 def support(proposal_id: int):
-    proposal = db.get_or_404(Proposal, proposal_id)
-    if not access.can_support(current_user, proposal):
-        abort(403)
+    proposal = load_allowed(Proposal, proposal_id, access.can_support)
     if ConfirmForm().validate_on_submit():
         if request.form.get("action") == "withdraw":
             service.withdraw_support(current_user, proposal)
@@ -162,4 +163,3 @@ def support(proposal_id: int):
     return redirect(url_for(".show", proposal_id=proposal.id) + "#support")
 
 
-from forum.proposals import topics  # noqa: E402,F401  (admin routes on this blueprint)

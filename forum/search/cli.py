@@ -4,21 +4,19 @@ from __future__ import annotations
 from collections import defaultdict
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import delete, select
 
-from forum.cli import forum_cli
 from forum.comments.models import Comment
 from forum.db import db
+from forum.items import ItemKind
 from forum.machine_translation.models import Translation
 from forum.machine_translation.translatable import source_hash, sources
 from forum.proposals.models import Proposal
 from forum.search import index
 from forum.search.models import SearchDocument
 
-
-@forum_cli.group("search")
-def search_cli() -> None:
-    """Search index maintenance."""
+search_cli = AppGroup("search", help="Search index maintenance.")
 
 
 @search_cli.command("reindex")
@@ -26,7 +24,7 @@ def reindex() -> None:
     """Rebuild every search document (after a restore, or an upgrade that needs it)."""
     db.session.execute(delete(SearchDocument))
     count = 0
-    for kind, model in (("proposal", Proposal), ("comment", Comment)):
+    for kind, model in ((ItemKind.PROPOSAL, Proposal), (ItemKind.COMMENT, Comment)):
         # Erased texts (tombstones) have nothing left to find.
         items = list(db.session.scalars(select(model).where(model.deleted_at.is_(None))))
         with click.progressbar(items, label=f"{kind}s") as bar:

@@ -9,9 +9,14 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from forum.db import utcnow
+from forum.items import ItemKind
 from forum.search.models import SearchDocument
 
-SEARCHED = {"proposal": ("title", "body"), "comment": (None, "body")}
+# Keyed by str: callers pass the item_type a row stores (ItemKind values compare equal).
+SEARCHED: dict[str, tuple[str | None, str]] = {
+    ItemKind.PROPOSAL: ("title", "body"), ItemKind.COMMENT: (None, "body")}
+
+
 def is_searched(item_type: str) -> bool:
     """Say whether items of this kind are in the search index."""
     return item_type in SEARCHED
@@ -19,7 +24,7 @@ def is_searched(item_type: str) -> bool:
 
 def proposal_of(item_type: str, item) -> int:
     """Return the proposal an item belongs to."""
-    return item.id if item_type == "proposal" else item.proposal_id
+    return item.id if item_type == ItemKind.PROPOSAL else item.proposal_id
 
 
 def store(connection, item_type: str, item_id: int, proposal_id: int, language: str,

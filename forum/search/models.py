@@ -14,10 +14,10 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.db import db, utcnow
+from forum.db import Model, utcnow
 
 
-class SearchDocument(db.Model):
+class SearchDocument(Model):
     """The searchable text of one proposal or comment in one language."""
 
     __tablename__ = "search_documents"

@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from forum.db import db, is_postgresql
+from forum.pagination import Page, page_count
 
 START, STOP = "\x02", "\x03"  # match markers, turned into <mark> after escaping
 WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -43,19 +44,15 @@ class Hit:
 
 
 @dataclass
-class Results:
-    """A page of results and how many there are in all."""
+class Results(Page):
+    """A page of results (`hits`) and how many there are in all."""
 
-    hits: list[Hit]
-    total: int
-    page: int
-    per_page: int
     more: bool = False        # there are more than `total` (COUNT_LIMIT) results
     cut_short: bool = False   # the time budget ran out: nothing was found in time
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    def hits(self) -> list[Hit]:
+        return self.items
 
 
 class TooSlow(Exception):
@@ -79,8 +76,8 @@ def search(query: str, language: str, topic_id: int | None = None, state: str | 
     """Find proposals and comments readable in `language` that contain every word."""
     words = terms(query)
     if not words:
-        return Results([], 0, 1, per_page)
-    page = max(1, min(page, -(-COUNT_LIMIT // per_page)))
+        return Results([], 1, per_page, 0)
+    page = max(1, min(page, page_count(COUNT_LIMIT, per_page)))
     engine = _postgresql if is_postgresql() else _sqlite
     match, select_sql, rank = engine(words)
     filters, params = _filters(language, topic_id, state)
@@ -96,11 +93,11 @@ def search(query: str, language: str, topic_id: int | None = None, state: str | 
                 f"SELECT {select_sql['columns']} {joined} ORDER BY {rank} "
                 f"LIMIT :limit OFFSET :offset"), params).mappings().all()
     except TooSlow:
-        return Results([], 0, 1, per_page, cut_short=True)
+        return Results([], 1, per_page, 0, cut_short=True)
     hits = [Hit(r["item_type"], r["item_id"], r["proposal_id"],
                 highlighted(r["proposal_title"]), highlighted(r["title_hl"]),
                 highlighted(r["body_hl"]), bool(r["machine_translated"])) for r in rows]
-    return Results(hits, min(total, COUNT_LIMIT), page, per_page, more=total > COUNT_LIMIT)
+    return Results(hits, page, per_page, min(total, COUNT_LIMIT), more=total > COUNT_LIMIT)
 
 
 @contextmanager
@@ -132,6 +129,7 @@ def _statement_timeout(milliseconds: int):
 @contextmanager
 def _progress_deadline(milliseconds: int):
     connection = db.session.connection().connection.driver_connection
+    assert connection is not None  # the session's connection is checked out, so it is live
     deadline = time.monotonic() + milliseconds / 1000
     # SQLite calls this every 10,000 virtual machine steps; True interrupts the statement.
     connection.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)

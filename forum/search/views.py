@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
+from forum.caching import cacheable
 from forum.i18n import reading_language
 from forum.proposals import service as proposals
 from forum.proposals.models import ProposalState
@@ -13,6 +14,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.get("/search")
+@cacheable
 def results():
     query = (request.args.get("q") or "")[:200]
     topics = proposals.list_topics()

@@ -1,10 +1,14 @@
-"""Read query arguments and redirect targets without trusting them."""
+"""Read what a request names (query arguments, redirect targets, rows) without trusting it."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from flask import abort, request, url_for
+from flask_login import current_user
 
+from forum.db import db
 from forum.routing import MAX_ID
 
 MAX_PAGE = 1_000_000
@@ -48,3 +52,11 @@ def safe_next(target: str | None, fallback: str = "proposals.index") -> str:
             and not urlsplit(target).netloc:
         return target
     return url_for(fallback)
+
+
+def load_allowed(model, item_id: int, may: Callable[[Any, Any], bool]) -> Any:
+    """Load a row by id (404 if there is none) that `may(current_user, row)` allows (403)."""
+    item = db.get_or_404(model, item_id)
+    if not may(current_user, item):
+        abort(403)
+    return item

@@ -1,8 +1,11 @@
 """The base of every form: fields come from a submitted HTML form and from nothing else."""
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from forum.i18n import native_language_name
 
 SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _AUTO = object()
@@ -25,3 +28,9 @@ class Form(FlaskForm):
 
 class ConfirmForm(Form):
     """A form with only its CSRF token, for one-click actions (support, withdraw)."""
+
+
+def language_choices() -> list[SelectChoice]:
+    """List the instance's content languages, each named in itself."""
+    return [SelectChoice(code, native_language_name(code))
+            for code in current_app.config["LANGUAGES"]]

@@ -5,9 +5,8 @@ Revises: ea7e30f0f299
 Create Date: 2026-11-25 11:47:40.911341
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0a71e3f1703a'

@@ -5,9 +5,8 @@ Revises: c4a2b0a50002
 Create Date: 2026-11-25 12:10:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '10e553fe2729'

@@ -5,9 +5,8 @@ Revises: 7ff13551e1e3
 Create Date: 2026-11-25 13:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '38ff8138c919'

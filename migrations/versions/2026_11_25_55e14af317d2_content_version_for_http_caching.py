@@ -5,9 +5,8 @@ Revises: 10e553fe2729
 Create Date: 2026-11-25 11:59:39.136348
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '55e14af317d2'

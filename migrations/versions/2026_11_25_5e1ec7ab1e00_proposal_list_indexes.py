@@ -5,9 +5,8 @@ Revises: 38ff8138c919
 Create Date: 2026-11-25 15:30:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5e1ec7ab1e00'

@@ -5,9 +5,8 @@ Revises: 55e14af317d2
 Create Date: 2026-11-25 12:20:15.539501
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7ff13551e1e3'

@@ -5,9 +5,8 @@ Revises: 0a71e3f1703a
 Create Date: 2026-11-25 12:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b3d1c0de0001'

@@ -5,9 +5,8 @@ Revises: b3d1c0de0001
 Create Date: 2026-11-25 12:00:01
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4a2b0a50002'

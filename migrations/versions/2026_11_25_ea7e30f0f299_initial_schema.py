@@ -1,13 +1,12 @@
 """initial schema
 
 Revision ID: ea7e30f0f299
-Revises: 
+Revises:
 Create Date: 2026-11-25 11:23:46.446637
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'ea7e30f0f299'

@@ -10,9 +10,8 @@ Create Date: 2026-12-04 15:35:12.615394
 """
 import secrets
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '012a183bff64'

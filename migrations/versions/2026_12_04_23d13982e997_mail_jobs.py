@@ -10,9 +10,8 @@ Create Date: 2026-12-04 15:12:41.396412
 """
 from datetime import UTC, datetime, timedelta
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '23d13982e997'

@@ -12,10 +12,16 @@ from pathlib import Path
 import pytest
 
 from forum.machine_translation.engines.apertium import (
-    ApertiumEngine, deformat, iso_code, mode_languages, reformat,
+    ApertiumEngine,
+    deformat,
+    iso_code,
+    mode_languages,
+    reformat,
 )
 from forum.machine_translation.engines.apertium_pipeline import (
-    Pipeline, null_flush_script, parse_stages,
+    Pipeline,
+    null_flush_script,
+    parse_stages,
 )
 from forum.machine_translation.engines.base import PLACEHOLDER_RE, EngineError, placeholder
 

@@ -20,13 +20,23 @@ from forum.machine_translation.engines.argos import ArgosEngine, ArgosPackageErr
 from forum.machine_translation.engines.base import EngineError, Pair, placeholder
 
 try:
-    from tests.support.tiny_argos import (CORRUPT_KINDS, build_corrupt_package, build_tiny_package,
-                                          expected_translation, package_folder,
-                                          sentence_splitter_model)
+    from tests.support.tiny_argos import (
+        CORRUPT_KINDS,
+        build_corrupt_package,
+        build_tiny_package,
+        expected_translation,
+        package_folder,
+        sentence_splitter_model,
+    )
 except ModuleNotFoundError:  # tests/ is no package: "tests" is then argostranslate's own
-    from support.tiny_argos import (CORRUPT_KINDS, build_corrupt_package, build_tiny_package,
-                                    expected_translation, package_folder,
-                                    sentence_splitter_model)
+    from support.tiny_argos import (
+        CORRUPT_KINDS,
+        build_corrupt_package,
+        build_tiny_package,
+        expected_translation,
+        package_folder,
+        sentence_splitter_model,
+    )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,7 +107,8 @@ def test_listing_pairs_never_imports_argostranslate(en_de):
         print(json.dumps({{"pairs": pairs, "available": engine.available(), "heavy": heavy}}))
     """)
 
-    assert json.loads(output) == {"pairs": [["en", "de", "en-de v1.0"]], "available": True, "heavy": []}
+    assert json.loads(output) == {"pairs": [["en", "de", "en-de v1.0"]], "available": True,
+                                  "heavy": []}
 
 
 def test_translation_is_exact(en_de):
@@ -137,7 +148,7 @@ def test_placeholders_come_back_once_in_place(en_de):
 
     assert translated == [f"RUN {code} TO SEE {link}.", f"{code}{link}", f"{code} THEN TEXT",
                           f"A{code}B"]
-    for segment, output in zip(segments, translated):
+    for segment, output in zip(segments, translated, strict=True):
         assert [output.count(token) for token in (code, link)] == \
             [segment.count(token) for token in (code, link)]
 

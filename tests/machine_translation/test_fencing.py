@@ -9,6 +9,7 @@ check that finds nothing.
 from __future__ import annotations
 
 import pytest
+from interleave import close, held
 from sqlalchemy import func, select, update
 
 import factories
@@ -19,7 +20,6 @@ from forum.machine_translation import reconcile
 from forum.machine_translation.models import JobState, Translation, TranslationJob
 from forum.machine_translation.translatable import source_hash
 from forum.search.models import SearchDocument
-from interleave import close, held
 from support_mt import need_apertium, run_worker
 
 OLD = "Estic d'acord amb aquesta proposta."

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+import factories
 from forum.comments import service as comments
 from forum.db import db
 from forum.machine_translation.models import JobState, Translation, TranslationJob
 from forum.proposals import service as proposals
-import factories
 
 
 def jobs_for(item_type: str, item_id: int) -> dict[str, TranslationJob]:

@@ -56,7 +56,8 @@ def test_failures_back_off_then_give_up(app):
     db.session.refresh(job)
     assert job.state == JobState.PENDING and job.last_error == "engine crashed"
     assert job.not_before > utcnow() + timedelta(seconds=25)
-    assert queue.claim("w1:b", limit=10) == [] or all(j.id != job.id for j in queue.claim("w1:c", 10))
+    assert (queue.claim("w1:b", limit=10) == []
+            or all(j.id != job.id for j in queue.claim("w1:c", 10)))
 
     job.not_before = utcnow()
     db.session.commit()

@@ -30,7 +30,8 @@ def test_structure_survives_translation():
     assert "<strong>THIS</strong>" in html
     assert "<code>code_here()</code>" in html
     assert 'href="https://example.org/a_b"' in html
-    assert '<a href="https://example.org/x" title="T" rel="nofollow ugc noopener">THE PAGE</a>' in html
+    assert ('<a href="https://example.org/x" title="T" rel="nofollow ugc noopener">THE PAGE</a>'
+            in html)
     assert "@marta.b" in html and "@MARTA" not in html
     assert "<blockquote>\n<p>QUOTED <em>WORDS</em></p>" in html
     assert "<li>FIRST</li>" in html and "<ol>" in html

@@ -34,7 +34,8 @@ def test_a_catalan_comment_is_read_in_english_and_spanish(app):
     api = browser(app).get(f"/api/v1/proposals/{proposal.id}?lang=en").get_json()
     body = api["comments"][0]["body"]
     assert body["text"] == "I agree with this proposal."
-    assert (body["language"], body["original_language"], body["machine_translated"]) == ("en", "ca", True)
+    assert (body["language"], body["original_language"], body["machine_translated"]) == \
+        ("en", "ca", True)
     assert body["engine"].startswith("apertium:")
     assert comment.id == api["comments"][0]["id"]
 

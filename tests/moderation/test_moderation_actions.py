@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from moderation_steps import audit_log, inbox, open_reports, report, reported_by
 from sqlalchemy import func, select
 
 import factories as make
@@ -15,7 +16,6 @@ from forum.moderation import service
 from forum.moderation.models import Action, ModerationAction, Report
 from forum.proposals import access as proposal_access
 from forum.proposals import service as proposals
-from moderation_steps import audit_log, inbox, open_reports, report, reported_by
 
 
 @pytest.fixture

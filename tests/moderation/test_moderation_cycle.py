@@ -1,12 +1,13 @@
 """Report → hide → the author is told → appeal → another moderator restores, as people see it."""
 from __future__ import annotations
 
+from moderation_steps import audit_log, inbox, open_reports, report
+
 import factories as make
 from fixtures_core import browser, flashes, location, log_in, main, reload, store_translation
 from forum.db import db
 from forum.moderation import appeals, service
 from forum.moderation.models import Action, Appeal, ModerationAction
-from moderation_steps import audit_log, inbox, open_reports, report
 
 
 def as_logged_in(app, person):

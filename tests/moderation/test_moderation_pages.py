@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from moderation_steps import audit_log, open_reports, report
 
 import factories as make
 from fixtures_core import browser, flashes, location, log_in, main, page, reload
 from forum.moderation import service
 from forum.moderation.models import Action
-from moderation_steps import audit_log, open_reports, report
 
 
 def logged_in(app, person):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import threading
 
+from moderation_steps import audit_log
+
 import factories as make
 from fixtures_core import reload
 from forum.accounts.models import User
@@ -10,7 +12,6 @@ from forum.db import db
 from forum.moderation import reports, service
 from forum.moderation.models import Action
 from forum.proposals.models import Proposal
-from moderation_steps import audit_log
 
 
 def at_once(app, work, arguments: list) -> list:

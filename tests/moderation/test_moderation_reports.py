@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from moderation_steps import audit_log, inbox, open_reports, report, reported_by
 
 import factories as make
 from fixtures_core import field_errors, flashes, location, log_in, main, reload
@@ -9,7 +10,6 @@ from forum.accounts.access import is_restricted
 from forum.content.validation import ContentError
 from forum.moderation import reports
 from forum.moderation.reports import Filed
-from moderation_steps import audit_log, inbox, open_reports, report, reported_by
 
 
 @pytest.fixture

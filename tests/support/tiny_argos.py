@@ -205,7 +205,7 @@ def _corrupt(files: dict[str, bytes], top: str, kind: str) -> None:
         files[f"{top}/model/zz-padding.bin"] = b"DAMAGE-ME" * 4
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _package_bytes(from_code: str, to_code: str, version: str, sentence_splitter: bool) -> bytes:
     top = package_folder(from_code, to_code, version)
     sentencepiece = _train_sentencepiece()
@@ -337,14 +337,14 @@ def _cross_attention(attention) -> None:
     key_value[dims : dims + code_dims, :code_dims] = np.eye(code_dims)  # values: tokens
     output = _zeros(dims, dims)
     output[:code_dims, :code_dims] = np.eye(code_dims) * _COPY_GAIN
-    for linear, weight in zip(attention.linear, (query, key_value, output)):
+    for linear, weight in zip(attention.linear, (query, key_value, output), strict=True):
         linear.weight, linear.bias = weight, _zeros(weight.shape[0])
 
 
 def _switch_off(layer) -> None:
     dims = _MODEL_DIMS
     _norm(layer.self_attention.layer_norm)
-    for linear, rows in zip(layer.self_attention.linear, (3 * dims, dims)):
+    for linear, rows in zip(layer.self_attention.linear, (3 * dims, dims), strict=True):
         linear.weight, linear.bias = _zeros(rows, dims), _zeros(rows)
     _norm(layer.ffn.layer_norm)
     layer.ffn.linear_0.weight, layer.ffn.linear_0.bias = _zeros(1, dims), _zeros(1)

@@ -11,7 +11,11 @@ from collections import OrderedDict
 from pathlib import Path
 
 from .apertium_pipeline import (
-    Pipeline, PipelineBroken, PipelineError, null_flush_script, parse_stages,
+    Pipeline,
+    PipelineBroken,
+    PipelineError,
+    null_flush_script,
+    parse_stages,
 )
 from .base import Engine, EngineError, Pair
 
@@ -204,7 +208,7 @@ class ApertiumEngine(Engine):
         if not todo:
             return outputs
         blocks = [_encode(deformat(_frame(segments[index]))) for index in todo]
-        for index, answer in zip(todo, self._run(mode, blocks)):
+        for index, answer in zip(todo, self._run(mode, blocks), strict=True):
             outputs[index] = _strip_newline(reformat(_decode(answer, mode)))
         return outputs
 

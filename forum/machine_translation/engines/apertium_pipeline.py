@@ -10,6 +10,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 from .base import EngineError
 
@@ -88,8 +89,8 @@ class Pipeline:
         self.timeout = timeout
         self.lock = threading.Lock()  # held by the caller for a whole exchange
         self.retired = False  # set once its owner has dropped it; never start it again
-        self._procs: list[subprocess.Popen] = []
-        self._stderr = None
+        self._procs: list[subprocess.Popen[bytes]] = []
+        self._stderr: IO[bytes] | None = None
 
     def pids(self) -> list[int]:
         """Return the process ids of the running chain, first program first."""
@@ -105,22 +106,25 @@ class Pipeline:
             raise PipelineError("pipeline was retired")
         self.stop()
         self._stderr = _append_only_tempfile()
-        upstream = subprocess.PIPE
+        upstream: int | IO[bytes] | None = subprocess.PIPE
         try:
             for argv in self.stages:
                 proc = subprocess.Popen(
                     argv, stdin=upstream, stdout=subprocess.PIPE, stderr=self._stderr,
                     env=self.env, bufsize=0, close_fds=True,
+                    # Its own process group: Ctrl-C or a service manager's TERM to the
+                    # worker's group must not kill the pipeline in the middle of a batch.
+                    process_group=0,
                 )
                 if self._procs:
                     # Only the child needs it now; closing ours lets EOF and SIGPIPE propagate.
-                    self._procs[-1].stdout.close()
+                    _pipe(self._procs[-1].stdout).close()
                 self._procs.append(proc)
                 upstream = proc.stdout
         except OSError as exc:
             self.stop()
             raise EngineError(f"cannot start Apertium program {argv[0]!r}: {exc}") from exc
-        os.set_blocking(self._procs[0].stdin.fileno(), False)
+        os.set_blocking(_pipe(self._procs[0].stdin).fileno(), False)
 
     def stop(self) -> None:
         """Kill and reap every process of the chain."""
@@ -149,6 +153,7 @@ class Pipeline:
         """Send each block followed by NUL and return the NUL-terminated answers in order."""
         if not self.alive():
             raise PipelineBroken("pipeline is not running")
+        assert self._stderr is not None  # `start` opens it before any process runs
         self._stderr.truncate(0)  # keep only this batch's messages for error reports
         payload = b"".join(block + NUL for block in blocks)
         output = self._pump(payload, len(blocks))
@@ -168,7 +173,7 @@ class Pipeline:
 
     def _pump(self, payload: bytes, expected: int) -> bytes:
         """Write `payload` while reading until `expected` NULs are back, so no pipe fills up."""
-        stdin, stdout = self._procs[0].stdin, self._procs[-1].stdout
+        stdin, stdout = _pipe(self._procs[0].stdin), _pipe(self._procs[-1].stdout)
         view = memoryview(payload)
         output = bytearray()
         received = written = 0
@@ -207,7 +212,13 @@ class Pipeline:
             raise PipelineBroken("pipeline closed its input") from exc
 
 
-def _append_only_tempfile():
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    """Return a process's end of a pipe that `Pipeline.start` asked for."""
+    assert stream is not None  # Popen sets stdin/stdout whenever they are subprocess.PIPE
+    return stream
+
+
+def _append_only_tempfile() -> IO[bytes]:
     """Return a temporary file every writer appends to, so truncating it is safe."""
     handle = tempfile.TemporaryFile()
     flags = fcntl.fcntl(handle.fileno(), fcntl.F_GETFL)

@@ -350,7 +350,9 @@ def _add_run(run: str, parts: list[str | int], texts: dict[str, int]) -> None:
     for number, line in enumerate(run.split("\n")):
         if number:
             parts.append("\n")
-        lead, core, trail = _LINE.fullmatch(line).groups()
+        match = _LINE.fullmatch(line)
+        assert match is not None  # the pattern matches any string
+        lead, core, trail = match.groups()
         if any(char.isalpha() for char in core):
             parts.extend((lead, texts.setdefault(core, len(texts)), trail))
         else:

@@ -11,6 +11,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 _LANGUAGE_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
 _REQUIRED_FILES = ("metadata.json", "sentencepiece.model", "model/model.bin")
@@ -117,7 +118,8 @@ def _inspect(path: Path) -> PackageArchive:
     if missing:
         raise ArgosPackageError(f"missing {', '.join(missing)} in {folder}/")
     size = sum(info.file_size for info in infos)
-    return PackageArchive(path, folder, source, target, _version(metadata), size)
+    # `_translate_codes` accepted the metadata, so it is a dict.
+    return PackageArchive(path, folder, source, target, _version(cast(dict, metadata)), size)
 
 
 def _top_folder(names: list[str]) -> str:
@@ -154,7 +156,7 @@ def _translate_codes(metadata: object) -> tuple[str, str]:
             f"metadata.json needs language codes in from_code and to_code, got {codes}")
     if codes[0] == codes[1]:
         raise ArgosPackageError(f"from_code and to_code are both {codes[0]!r}")
-    return codes
+    return cast(tuple[str, str], codes)  # both were checked to be strings above
 
 
 def _version(metadata: dict) -> str:

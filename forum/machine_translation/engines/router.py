@@ -5,7 +5,7 @@ import heapq
 import logging
 import threading
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from .base import Engine, EngineError, Pair
 
@@ -77,7 +77,8 @@ class Router:
     def pairs(self) -> list[Pair]:
         """List every direct pair the available engines offer."""
         self._ensure_graph()
-        return list(self._pairs)
+        # Set by `_ensure_graph` (only a concurrent `refresh` could have cleared it since).
+        return list(cast(list[Pair], self._pairs))
 
     def graph(self) -> dict[str, dict[str, Hop]]:
         """Return the usable direct steps: source -> target -> the preferred engine's hop."""
