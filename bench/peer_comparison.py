@@ -32,6 +32,9 @@ from loadtest import print_table, served, wrk  # noqa: E402
 PEERS = Path(os.environ.get("PEERS_SCRIPTS", HERE.parent.parent / "shared" / "peers"))
 # Our page that plays the role of each FlaskBB page.
 OURS = {"topic": "/proposals/1", "forum": "/proposals", "index": "/"}
+# The same thread with every text in its original language: 75 % of what /proposals/1
+# shows an English reader is machine-translated, so the two compare the cost of translation.
+ORIGINALS = {"topic, originals": "/proposals/1?original=1"}
 SUMMARY = re.compile(r"page=(\w+).*?rps=([\d.]+) p50_ms=([\d.]+) p99_ms=([\d.]+)")
 
 
@@ -73,7 +76,24 @@ def ours(duration: str) -> dict[str, dict]:
            "FORUM_COMMENTS_PER_PAGE": "10", "FORUM_PROPOSALS_PER_PAGE": "10",
            "FORUM_RATELIMIT_ENABLED": "false"}
     with served(env, workers=2) as base:
-        return {page: wrk(base + path, duration=duration) for page, path in OURS.items()}
+        results = {page: wrk(base + path, duration=duration)
+                   for page, path in {**OURS, **ORIGINALS}.items()}
+        results["rss_mb"] = web_rss_mb(base)
+        return results
+
+
+def web_rss_mb(base: str) -> list[float]:
+    """Resident memory of each gunicorn worker serving `base`, in MB (the master left out)."""
+    port = base.rsplit(":", 1)[1]
+    pids = subprocess.run(["pgrep", "-f", f"127.0.0.1:{port}"], capture_output=True,
+                          text=True).stdout.split()
+    sizes = []
+    for pid in pids:
+        status = Path(f"/proc/{pid}/status").read_text()
+        parent = re.search(r"PPid:\s+(\d+)", status).group(1)
+        if parent in pids:  # a worker, not the master
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    return sorted(round(size, 1) for size in sizes)
 
 
 def main() -> None:
@@ -100,8 +120,15 @@ def main() -> None:
     if bound:
         print(f"Flask hello world (same settings): {bound['rps']} req/s, p50 {bound['p50_ms']} ms, "
               f"p99 {bound['p99_ms']} ms")
+    for page, path in ORIGINALS.items():
+        # The time a translated thread takes, relative to the originals (1.00: no cost).
+        cost = mine[page]["rps"] / mine["topic"]["rps"]
+        rows.append({"page": f"{page} ({path})", "ours_rps": mine[page]["rps"],
+                     "ours_p50": mine[page]["p50_ms"], "ours_p99": mine[page]["p99_ms"],
+                     "ours_vs_flaskbb": f"translated: {cost:.2f}x the time"})
     print_table(rows, ["page", "ours_rps", "ours_p50", "ours_p99", "flaskbb_rps", "flaskbb_p50",
                        "flaskbb_p99", "ours_vs_flaskbb", "ours_vs_hello"])
+    print(f"web process RSS after the run (MB, each gunicorn worker): {mine['rss_mb']}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,18 @@
-"""HTTP caching of anonymous pages and the API, never stale.
+"""Caching of anonymous pages and the API, never stale.
 
 Every commit that changes what an anonymous reader can see (content, translations,
 moderation, answers) bumps one counter, the content version, after the commit. A page's
-ETag is derived from that version, the address and the reading and interface languages,
-so a conditional GET is answered 304 after one tiny query, without rendering, and any
-change anywhere makes every ETag new. Private state (translation jobs, notifications,
-reports) does not bump it: a worker polling an empty queue must not defeat the cache.
+ETag is derived from that version, the address (host included) and the reading and
+interface languages, so a conditional GET is answered 304 after one tiny query, without
+rendering, and any change anywhere makes every ETag new. Private state (translation jobs,
+notifications, reports) does not bump it: a worker polling an empty queue must not defeat
+the cache.
+
+Each web process also keeps the pages it rendered for visitors, under their ETag, up to
+PAGE_CACHE_BYTES (least recently used first out): a visitor whose browser has no copy
+gets the stored page after that same one query. An ETag names the page's exact content,
+so a stored page can never be stale; a new version simply never asks for the old ones.
+A restart (an upgrade, new interface strings) starts empty.
 """
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ from sqlalchemy import Engine, Integer, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from forum.db import Model, db, listen_once
+from forum.lru import SizedLRU
 
 # Tables whose changes no anonymous page shows.
 PRIVATE_TABLES = {"translation_jobs", "mail_jobs", "notifications", "follows", "reports",
@@ -89,8 +97,22 @@ def _etag() -> str:
     from forum.i18n import reading_language
 
     version = db.session.scalar(select(ContentVersion.version)) or 0
-    key = f"{version}|{request.full_path}|{reading_language()}|{get_locale()}"
+    key = f"{version}|{request.host_url}|{request.full_path}|{reading_language()}|{get_locale()}"
     return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+class PageStore(SizedLRU):
+    """Rendered pages (body, content type) by ETag."""
+
+    def put_page(self, etag: str, body: bytes, content_type: str) -> None:
+        """Keep a page under its ETag."""
+        self.put(etag, (body, content_type), len(body))
+
+
+def _storable(response) -> bool:
+    # Only whole pages that are the same for every visitor: no cookie, nothing streamed.
+    return (request.method == "GET" and response.status_code == 200
+            and not response.is_streamed and "Set-Cookie" not in response.headers)
 
 
 def init_app(app) -> None:
@@ -99,6 +121,8 @@ def init_app(app) -> None:
     listen_once(Session, "do_orm_execute", _note_statement)
     listen_once(Session, "after_commit", _bump_after_commit)
     listen_once(Session, "after_rollback", _forget_rollback)
+
+    store = PageStore(app.config["PAGE_CACHE_BYTES"])
 
     @app.before_request
     def _check_etag():
@@ -109,12 +133,18 @@ def init_app(app) -> None:
             response = app.make_response(("", 304))
             response.set_etag(g.etag)
             return response
+        stored = store.get(g.etag)
+        if stored is not None:
+            g.stored_page = True
+            return app.response_class(stored[0], content_type=stored[1])
         return None
 
     @app.after_request
     def _set_etag(response):
         etag = g.pop("etag", None)
         if etag and response.status_code == 200:
+            if store.max_bytes and not g.pop("stored_page", False) and _storable(response):
+                store.put_page(etag, response.get_data(), response.content_type or "")
             response.set_etag(etag)
             response.headers["Cache-Control"] = "no-cache"  # always revalidate
             response.vary.update(("Cookie", "Accept-Language"))

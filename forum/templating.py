@@ -18,19 +18,21 @@ def url_for_id(endpoint: str, value: int, argument: str = "id") -> str:
     A 1,000-comment thread links each comment several times; building each link with
     url_for would cost more than rendering the comment itself.
     """
+    return id_url_template(endpoint, argument).format(int(value))
+
+
+def id_url_template(endpoint: str, argument: str, external: bool = False) -> str:
+    """Return `endpoint`'s address with `{}` for its one id argument (built once a request)."""
     cache = g.setdefault("url_templates", {})
-    key = (endpoint, argument)
+    key = (endpoint, argument, external)
     if key not in cache:
-        cache[key] = _id_template(endpoint, argument)
-    return cache[key].format(int(value))
-
-
-def _id_template(endpoint: str, argument: str) -> str:
-    (rule,) = current_app.url_map.iter_rules(endpoint)
-    if rule.arguments != {argument}:
-        raise ValueError(f"{endpoint} takes {sorted(rule.arguments)}, not only {argument}")
-    return request.script_root + re.sub(r"<(?:[^<>:]+:)?" + re.escape(argument) + ">", "{}",
-                                        rule.rule)
+        (rule,) = current_app.url_map.iter_rules(endpoint)
+        if rule.arguments != {argument}:
+            raise ValueError(f"{endpoint} takes {sorted(rule.arguments)}, not only {argument}")
+        base = request.host_url.rstrip("/") if external else ""
+        cache[key] = base + request.script_root + re.sub(
+            r"<(?:[^<>:]+:)?" + re.escape(argument) + ">", "{}", rule.rule)
+    return cache[key]
 
 
 def short_datetime(value) -> str:

@@ -85,3 +85,68 @@ def test_logged_in_pages_and_forms_are_never_cached(app):
     page = fetch(client, f"/proposals/{proposal.id}")
 
     assert "ETag" not in page.headers
+
+
+# --- Pages kept by each web process -----------------------------------------------------
+
+def test_a_visitors_page_is_served_again_from_memory_after_one_query(app, client, queries):
+    proposal = make.proposal()
+    make.comment(proposal, body="A comment worth keeping.")
+    first = fetch(client, f"/proposals/{proposal.id}")
+
+    with queries.counting():
+        again = fetch(client, f"/proposals/{proposal.id}")
+
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert queries.count == 1  # the content version, nothing else
+    assert again.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_a_change_is_seen_at_once_without_a_conditional_request(app, client):
+    proposal = make.proposal()
+    page = fetch(client, f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "A fresh comment." not in page
+
+    make.comment(proposal, body="A fresh comment.")
+
+    assert "A fresh comment." in fetch(client, f"/proposals/{proposal.id}").get_data(as_text=True)
+
+
+def test_stored_pages_depend_on_the_host_and_the_languages(app, client):
+    proposal = make.proposal(title="Benches along the river path")
+    store_translation(proposal, "title", "Bancos a lo largo del río", language="es")
+    db.session.commit()
+    path = f"/api/v1/proposals/{proposal.id}"
+
+    english, spanish = fetch(client, path), fetch(client, path, language="es")
+    other_host = client.get(path, base_url="http://other.test", headers={"Accept-Language": "en"})
+
+    assert "Benches" in english.get_data(as_text=True)
+    assert "Bancos" in spanish.get_data(as_text=True)
+    assert len({english.headers["ETag"], spanish.headers["ETag"], other_host.headers["ETag"]}) == 3
+
+
+def test_members_never_get_a_stored_page(app, client):
+    proposal = make.proposal()
+    fetch(browser(app), f"/proposals/{proposal.id}")  # a visitor's copy is kept
+    member = browser(app)
+    log_in(member, make.user("Marta"))
+
+    page = member.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+
+    assert "Marta" in page and "ETag" not in member.get(f"/proposals/{proposal.id}").headers
+
+
+def test_the_store_keeps_within_its_size_least_recently_used_first():
+    from forum.caching import PageStore
+
+    store = PageStore(max_bytes=100)
+    store.put_page("a", b"x" * 10, "text/html")
+    store.put_page("b", b"y" * 10, "text/html")
+    store.put_page("huge", b"z" * 11, "text/html")  # more than a tenth of the store: not kept
+    assert store.get("a") is not None  # "a" is now the most recently used
+    for key in "cdefghijk":  # 110 bytes: the least recently used one goes
+        store.put_page(key, b"w" * 10, "text/html")
+
+    assert store.get("huge") is None and store.get("b") is None
+    assert store.get("a") is not None and store.get("k") is not None

@@ -15,8 +15,6 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MAX_LENGTH = 1024
 # zxcvbn refuses longer input (its matching grows quadratically); the estimate of a password
@@ -30,6 +28,10 @@ _NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
     """Return the common passwords, lower-cased, as shipped by zxcvbn."""
+    # Imported here: its lists take 12 MB, which a web process needs only to check a new
+    # password, not to serve pages.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
@@ -54,6 +56,8 @@ def contains_name(password: str, display_name: str | None) -> bool:
 
 def strength(password: str) -> int:
     """Return zxcvbn's score of a password, from 0 (guessed at once) to 4 (very strong)."""
+    from zxcvbn import zxcvbn
+
     return zxcvbn(password[:_ESTIMATED_CHARS])["score"]
 
 

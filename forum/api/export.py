@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from flask import g, url_for
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import aliased
 
@@ -23,6 +22,7 @@ from forum.db import db
 from forum.machine_translation.models import Translation
 from forum.machine_translation.translatable import TYPES, source_hash
 from forum.proposals.models import Proposal, Topic
+from forum.templating import id_url_template
 
 
 def _author(model):
@@ -37,11 +37,8 @@ def _when(value) -> str | None:
 
 
 def _proposal_url(proposal_id: int) -> str:
-    if "export_proposal_url" not in g:  # built once: url_for per row costs more than the row
-        g.export_proposal_url = url_for("proposals.show", proposal_id=987654321,
-                                        _external=True).split("987654321")
-    prefix, suffix = g.export_proposal_url
-    return f"{prefix}{proposal_id}{suffix}"
+    # From the rule's pattern, built once: url_for per row costs more than the row.
+    return id_url_template("proposals.show", "proposal_id", external=True).format(proposal_id)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from forum.caching import cacheable
-from forum.comments import access, service
+from forum.comments import access, fragments, service
 from forum.comments.forms import CommentForm
 from forum.comments.models import Comment
 from forum.content.authoring import write
@@ -33,7 +33,8 @@ def thread_viewer(proposal) -> access.Viewer:
     return access.Viewer(current_user._get_current_object(), proposal)
 
 
-TEMPLATE_GLOBALS = {"alignment_label": alignment_label, "thread_viewer": thread_viewer}
+TEMPLATE_GLOBALS = {"alignment_label": alignment_label, "thread_viewer": thread_viewer,
+                    "comment_public_part": fragments.public_part}
 
 
 def link_to(comment: Comment) -> str:
