@@ -36,3 +36,34 @@ def test_migrations_go_down_to_nothing_and_up_again(settings, database, tmp_path
         upgrade(directory=MIGRATIONS)
         assert set(inspect(db.engine).get_table_names()) == tables
         db.engine.dispose()
+
+
+def test_jobs_queued_before_the_pair_hint_get_their_items_language(settings, database, tmp_path):
+    from sqlalchemy import text
+
+    if database.is_postgresql:
+        fresh = settings
+    else:
+        fresh = {**settings, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
+    app = create_app(fresh)
+    with app.app_context():
+        downgrade(directory=MIGRATIONS, revision="base")  # PostgreSQL's is at the head
+        upgrade(directory=MIGRATIONS, revision="012a183bff64")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO topics (id, slug, name, description, language, position, created_at)"
+                " VALUES (7, 'parks', 'Parcs', 'Les parcs.', 'ca', 1, CURRENT_TIMESTAMP)"))
+            for item_type, item_id in (("topic", 7), ("comment", 99)):  # comment 99 is gone
+                connection.execute(text(
+                    "INSERT INTO translation_jobs (item_type, item_id, language, state, attempts,"
+                    " not_before, updated_at, created_at) VALUES (:t, :i, 'es', 'pending', 0,"
+                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+                    {"t": item_type, "i": item_id})
+        upgrade(directory=MIGRATIONS, revision="47cbdab6c743")
+        with db.engine.connect() as connection:
+            found = dict(connection.execute(text(
+                "SELECT item_type, source_language FROM translation_jobs")).all())
+        assert found == {"topic": "ca", "comment": None}
+        downgrade(directory=MIGRATIONS, revision="base")
+        upgrade(directory=MIGRATIONS)  # an empty schema at the head, as other tests expect
+        db.engine.dispose()

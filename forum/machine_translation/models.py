@@ -55,6 +55,10 @@ class TranslationJob(LeasedJob, Model):
     item_type: Mapped[str] = mapped_column(String(16))
     item_id: Mapped[int]
     language: Mapped[str] = mapped_column(String(8))
+    # The item's language when the job was owed. Only a hint, for claiming jobs of one
+    # language pair together (a worker keeps few engine pipelines running); the worker
+    # translates from the item's own language as it reads it.
+    source_language: Mapped[str | None] = mapped_column(String(8))
     last_error: Mapped[str | None] = mapped_column(Text)
     engine: Mapped[str | None] = mapped_column(String(255))
     # The worker that finished the job, for admins (and for proving no job ran twice).

@@ -59,7 +59,8 @@ def _owe_translations(session: Session, _context) -> None:
         if needs_translation(item):
             targets = [lang for lang in languages if lang != item.language]
             if targets:
-                connection.execute(upsert_statement(connection, kind.name, item.id, targets))
+                connection.execute(upsert_statement(connection, kind.name, item.id, targets,
+                                                    source_language=item.language))
         else:
             _forget(connection, kind.name, item.id)
         _reindex(connection, kind.name, item)
@@ -75,11 +76,13 @@ def _reindex(connection, kind: str, item) -> None:
         search_index.store_original(connection, kind, item)
 
 
-def upsert_statement(connection, item_type: str, item_id: int, targets: list[str], now=None):
+def upsert_statement(connection, item_type: str, item_id: int, targets: list[str], now=None,
+                     source_language: str | None = None):
     """Build the statement that makes jobs for `targets` owed, new or reset."""
     now = now or utcnow()
     rows = [dict(item_type=item_type, item_id=item_id, language=lang, state=JobState.PENDING,
-                 attempts=0, not_before=now, created_at=now, updated_at=now)
+                 attempts=0, not_before=now, created_at=now, updated_at=now,
+                 source_language=source_language)
             for lang in targets]
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     insert = dialect.insert(TranslationJob).values(rows)
@@ -88,7 +91,8 @@ def upsert_statement(connection, item_type: str, item_id: int, targets: list[str
     return insert.on_conflict_do_update(
         index_elements=["item_type", "item_id", "language"],
         set_=dict(state=JobState.PENDING, attempts=0, not_before=now, claimed_by=None,
-                  lease_until=None, last_error=None, updated_at=now, done_at=None))
+                  lease_until=None, last_error=None, updated_at=now, done_at=None,
+                  source_language=source_language))
 
 
 def _forget(connection, item_type: str, item_id: int) -> None:

@@ -7,8 +7,10 @@ held it.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import and_, select, update
 
 from forum import leases
 from forum.db import db, rows_changed
@@ -25,9 +27,46 @@ def _lease_seconds() -> float:
     return current_app.config["MT_LEASE_SECONDS"]
 
 
-def claim(token: str, limit: int) -> list[TranslationJob]:
-    """Claim up to `limit` owed jobs for the claim `token`, and commit the claim."""
-    return leases.claim(TranslationJob, token, limit, _lease_seconds())
+Pair = tuple[str | None, str]  # (the items' language as queued, the target language)
+
+
+def claim(token: str, limit: int, pair: Pair | None = None) -> list[TranslationJob]:
+    """Claim up to `limit` owed jobs (of one language pair, if given), and commit the claim."""
+    return leases.claim(TranslationJob, token, limit, _lease_seconds(),
+                        where=None if pair is None else _of_pair(pair))
+
+
+def next_pair(current: Pair | None, switch_seconds: float) -> Pair | None:
+    """Choose the language pair of the next claim: `current` while it has owed jobs,
+    unless a job of another pair has waited `switch_seconds`; else the oldest job's pair.
+
+    Claims of one pair use the same engine pipelines batch after batch, so a worker that
+    keeps only a few running does not stop and restart them every batch. Returns None
+    when nothing is owed. Ends its read transaction.
+    """
+    now = leases.clock()
+    owed = leases.claimable(TranslationJob, now)
+    oldest = db.session.execute(
+        select(TranslationJob.source_language, TranslationJob.language,
+               TranslationJob.not_before).where(owed)
+        .order_by(TranslationJob.not_before, TranslationJob.id).limit(1)).first()
+    chosen: Pair | None = None if oldest is None else (oldest[0], oldest[1])
+    if (oldest is not None and current not in (None, chosen)
+            and oldest.not_before > now - timedelta(seconds=switch_seconds)):
+        assert current is not None
+        still_owed = db.session.scalar(
+            select(TranslationJob.id).where(owed, _of_pair(current)).limit(1))
+        if still_owed is not None:
+            chosen = current
+    db.session.commit()  # an idle worker must not sit in an open transaction
+    return chosen
+
+
+def _of_pair(pair: Pair):
+    source, target = pair
+    same_source = (TranslationJob.source_language.is_(None) if source is None
+                   else TranslationJob.source_language == source)
+    return and_(same_source, TranslationJob.language == target)
 
 
 def renew(token: str) -> set[int]:

@@ -103,7 +103,7 @@ def _check_item(kind, item_id, current: Current, languages, jobs, stored, report
             report.never_queued += 1
             report.note(f"{kind} {item_id} -> {language}: never queued")
             if repair:
-                _queue(kind, item_id, language)
+                _queue(kind, item_id, language, current.language)
         elif job.state == JobState.DONE and not _is_current(
                 current, stored.get((item_id, language), {})):
             if not repair or _owe_again(job.id, job.done_at):
@@ -127,12 +127,13 @@ def _owe_again(job_id: int, done_at) -> bool:
     return rows_changed(result) == 1
 
 
-def _queue(kind: str, item_id: int, language: str) -> None:
+def _queue(kind: str, item_id: int, language: str, source_language: str) -> None:
     dialect = postgresql if is_postgresql() else sqlite
     now = leases.clock()
     db.session.execute(dialect.insert(TranslationJob).values(
-        item_type=kind, item_id=item_id, language=language, state=JobState.PENDING,
-        attempts=0, not_before=now, created_at=now, updated_at=now).on_conflict_do_nothing())
+        item_type=kind, item_id=item_id, language=language, source_language=source_language,
+        state=JobState.PENDING, attempts=0, not_before=now, created_at=now,
+        updated_at=now).on_conflict_do_nothing())
 
 
 def _forget_translations(kind: str, item_id: int, report: Report, repair: bool) -> None:

@@ -6,6 +6,7 @@ never in a web process: this is the only place where engines translate.
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -69,10 +70,14 @@ class Tally:
 class Worker:
     """The translation job kind: claim owed translations, translate them, store them."""
 
-    def __init__(self, router, name: str | None = None):
+    def __init__(self, router, name: str | None = None, clock=time.monotonic):
         self.router = router
         self.name = name or default_name()
         self.tally = Tally()
+        self.clock = clock
+        self.pair: queue.Pair | None = None  # the language pair of the last batch
+        self._worked_at = clock()
+        self._resting = False  # engines closed after an idle spell
 
     def run(self, once: bool = False) -> int:
         """Translate until nothing is owed (`once`) or stopped; return jobs claimed."""
@@ -96,12 +101,30 @@ class Worker:
             log.warning("worker %s: repaired at start: %s", self.name, report.summary())
 
     def run_batch(self) -> int:
-        """Claim one batch of jobs and process it; return how many were claimed."""
+        """Claim one batch of jobs of one language pair and process it; return how many."""
+        config = current_app.config
+        pair = queue.next_pair(self.pair, config["MT_LANGUAGE_SWITCH_SECONDS"])
+        if pair is None:
+            self._rest_when_idle(config["MT_IDLE_RELEASE_SECONDS"])
+            return 0
         token = queue.new_claim_token(self.name)
-        jobs = queue.claim(token, current_app.config["MT_CLAIM_BATCH"])
+        jobs = queue.claim(token, config["MT_CLAIM_BATCH"], pair)
+        if not jobs:  # another worker claimed them meanwhile: take whatever is owed
+            jobs = queue.claim(token, config["MT_CLAIM_BATCH"])
         if jobs:
+            self.pair = (jobs[0].source_language, jobs[0].language)
+            self._worked_at, self._resting = self.clock(), False
             self.process(jobs, token)
         return len(jobs)
+
+    def _rest_when_idle(self, idle_seconds: float) -> None:
+        """Give back engine memory (pipelines, models) once idle for `idle_seconds`."""
+        if self._resting or not idle_seconds or self.clock() - self._worked_at < idle_seconds:
+            return
+        self.router.close()
+        self._resting = True
+        log.info("worker %s: nothing to translate for %g s; engines' processes and models "
+                 "stopped until the next job", self.name, idle_seconds)
 
     def process(self, jobs: list[TranslationJob], token: str) -> None:
         """Translate claimed jobs, grouped by language pair, and store the results."""

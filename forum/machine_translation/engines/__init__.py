@@ -11,7 +11,7 @@ def build_engines(config) -> list:
     from forum.machine_translation.engines.apertium import ApertiumEngine
     from forum.machine_translation.engines.argos import ArgosEngine
 
-    return [ApertiumEngine(),
+    return [ApertiumEngine(max_pipelines=config["MT_APERTIUM_MAX_PIPELINES"] or None),
             ArgosEngine(config["MT_ARGOS_PACKAGES_DIR"],
                         max_loaded_models=config["MT_ARGOS_MAX_LOADED_MODELS"],
                         intra_threads=config["MT_ARGOS_THREADS"])]
