@@ -46,11 +46,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from forum import api, cli, health, i18n, moderation, proposals, templating
+    from forum import api, cli, fragments, health, i18n, moderation, proposals, templating
     from forum.accountability import views as accountability
     from forum.accounts import views as accounts
     from forum.answers import views as answers
-    from forum.comments import fragments as comment_fragments
     from forum.comments import views as comments
     from forum.errors import handlers as errors
     from forum.machine_translation import views as machine_translation
@@ -60,7 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from forum.proposals import views as proposals_views
     from forum.search import views as search
 
-    comment_fragments.init_app(app)
+    fragments.init_app(app)
     for blueprint in (errors.bp, health.bp, i18n.bp, accounts.bp, proposals.blueprint(),
                       comments.bp, machine_translation.bp, notifications.bp, answers.bp,
                       accountability.bp, moderation.blueprint(), search.bp, privacy.bp):

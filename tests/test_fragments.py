@@ -1,10 +1,12 @@
 """Reused parts of pages are exactly what rendering from scratch gives, after every kind of change.
 
-One app keeps rendered comments (and visitors' pages) in memory; a second app on the same
-database keeps nothing and renders everything anew. After each event that can change a
-thread — an edit, a translation stored or redone, hiding and restoring, a deletion, an
-erased account, a ban — the thread must read the same through both, for visitors and for
-members in several interface languages, and a visitor's old ETag must not be honoured.
+One app keeps rendered comments, proposal cards and visitors' pages in memory; a second app
+on the same database keeps nothing and renders everything anew. After each event that can
+change a thread or a card (an edit, a translation stored or redone, hiding and restoring,
+a deletion, an erased account, a ban; a support, a title translated or edited, a pin, an
+answer, a renamed topic) the thread and the lists must read the same through both, for
+visitors and for members in several interface languages, and a visitor's old ETag must not
+be honoured.
 """
 from __future__ import annotations
 
@@ -16,11 +18,13 @@ from sqlalchemy import delete, update
 import factories as make
 from fixtures_core import browser, log_in, store_translation
 from forum import create_app
+from forum.answers import service as answers
 from forum.comments import service as comments
 from forum.db import db
 from forum.machine_translation.models import Translation
 from forum.moderation import service as moderation
 from forum.moderation.models import Action
+from forum.proposals import service as proposals
 from xss_payloads import page_problems
 
 CSRF = re.compile(r'name="csrf_token" value="[^"]+"')
@@ -35,7 +39,8 @@ def fresh(settings):
 @pytest.fixture
 def thread(app):
     author, other = make.user("Núria", language="ca"), make.user("Marta", language="es")
-    proposal = make.proposal(make.user("Admin", role="admin"), title="Benches along the river")
+    admin = make.user("Admin", role="admin")
+    proposal = make.proposal(admin, title="Benches along the river")
     first = make.comment(proposal, author, "Estic d'acord amb **aquesta** proposta.",
                          alignment="for")
     reply = make.comment(proposal, other, "No estoy de acuerdo.", parent=first)
@@ -45,6 +50,7 @@ def thread(app):
         store_translation(comment, "body", text, language=language)
     db.session.commit()
     return dict(proposal=proposal, first=first, reply=reply, author=author, other=other,
+                admin=admin,
                 moderator=make.user("Mod", role="moderator"))
 
 
@@ -68,13 +74,16 @@ def readers(app, fresh, world, absent=()) -> dict:
 
 
 def assert_same_everywhere(app, fresh, world, absent=()) -> None:
-    path = f"/proposals/{world['proposal'].id}"
+    """The thread and the lists of proposals (their cards) read the same through both apps."""
+    topic = world["proposal"].topic.slug
+    paths = (f"/proposals/{world['proposal'].id}", "/proposals", "/", f"/topics/{topic}")
     for name, (reusing, anew, language) in readers(app, fresh, world, absent).items():
         headers = {"Accept-Language": language}
-        reused = reusing.get(path, headers=headers).get_data(as_text=True)
-        reused = reusing.get(path, headers=headers).get_data(as_text=True)  # now from memory
-        rendered = anew.get(path, headers=headers).get_data(as_text=True)
-        assert CSRF.sub("", reused) == CSRF.sub("", rendered), name
+        for path in paths:
+            reused = reusing.get(path, headers=headers).get_data(as_text=True)
+            reused = reusing.get(path, headers=headers).get_data(as_text=True)  # from memory
+            rendered = anew.get(path, headers=headers).get_data(as_text=True)
+            assert CSRF.sub("", reused) == CSRF.sub("", rendered), (name, path)
 
 
 def translated(comment, language: str, text: str) -> None:
@@ -87,8 +96,18 @@ def translated(comment, language: str, text: str) -> None:
 
 
 def changes(world):
-    """Each event that can change what the thread shows, in turn."""
-    first, reply = world["first"], world["reply"]
+    """Each event that can change what the thread or a proposal's card shows, in turn."""
+    first, reply, proposal = world["first"], world["reply"], world["proposal"]
+    yield "supported", lambda: proposals.support(world["other"], proposal)
+    yield "title translated", lambda: (store_translation(
+        proposal, "title", "Bancs al llarg del riu", language="ca"), db.session.commit())
+    yield "proposal edited", lambda: proposals.edit_proposal(
+        proposal, "Benches and shade along the river", proposal.body_source, "en")
+    yield "pinned", lambda: moderation.act(world["moderator"], proposal, Action.PIN, "")
+    yield "answered", lambda: answers.give_answer(
+        proposal, world["admin"], "under_review", "We are looking into it.", "en")
+    yield "topic renamed", lambda: proposals.update_topic(
+        proposal.topic, "Parks and rivers", "Green places.", "en")
     yield "edit", lambda: comments.edit_comment(first, "Un text nou sobre els parcs.", "ca",
                                                 "neutral")
     yield "translation stored", lambda: translated(first, "en", "A new text on the parks.")

@@ -15,7 +15,7 @@ from forum.db import db
 from forum.extensions import write_limit
 from forum.machine_translation.reading import for_request
 from forum.notifications import service as notifications
-from forum.proposals import access, service
+from forum.proposals import access, fragments, service
 from forum.proposals.forms import ProposalForm
 from forum.proposals.labels import state_label
 from forum.proposals.models import Proposal, ProposalState, Topic
@@ -23,7 +23,7 @@ from forum.web.arguments import id_arg, load_allowed, page_arg
 from forum.web.forms import ConfirmForm
 
 bp = Blueprint("proposals", __name__)
-TEMPLATE_GLOBALS = {"state_label": state_label}
+TEMPLATE_GLOBALS = {"state_label": state_label, "proposal_card": fragments.card}
 
 
 def _list_page(template: str, topic: Topic | None = None, **extra):
