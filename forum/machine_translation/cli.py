@@ -123,6 +123,16 @@ def _translate_with_progress(total: int) -> None:
     click.echo(f"{done} jobs processed; see `forum mt status` for the outcome")
 
 
+@mt_cli.command("rerender")
+def rerender_command() -> None:
+    """Render the stored HTML of texts and translations again (after a renderer upgrade)."""
+    from forum.machine_translation import rerender
+
+    with click.progressbar(length=rerender.total(), label="rendering") as bar:
+        result = rerender.rerender(bar.update)
+    click.echo(f"{result.checked} stored renderings checked, {result.changed} changed")
+
+
 @mt_cli.command("retry")
 def retry() -> None:
     """Queue failed and unavailable translation jobs again."""
