@@ -50,6 +50,7 @@ def _register_blueprints(app: Flask) -> None:
     from forum.accountability import views as accountability
     from forum.accounts import views as accounts
     from forum.answers import views as answers
+    from forum.audit import views as audit
     from forum.comments import views as comments
     from forum.errors import handlers as errors
     from forum.machine_translation import views as machine_translation
@@ -57,12 +58,14 @@ def _register_blueprints(app: Flask) -> None:
     from forum.notifications import views as notifications
     from forum.privacy import views as privacy
     from forum.proposals import views as proposals_views
+    from forum.recovery import views as recovery
     from forum.search import views as search
 
     fragments.init_app(app)
     for blueprint in (errors.bp, health.bp, i18n.bp, accounts.bp, proposals.blueprint(),
                       comments.bp, machine_translation.bp, notifications.bp, answers.bp,
-                      accountability.bp, moderation.blueprint(), search.bp, privacy.bp):
+                      accountability.bp, moderation.blueprint(), search.bp, privacy.bp,
+                      recovery.bp, audit.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.blueprint(), url_prefix="/api/v1")
     # Names templates use, each registered by the feature that owns it.

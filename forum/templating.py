@@ -11,6 +11,8 @@ from datetime import UTC
 from flask import current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 
+from forum.web.links import public_url
+
 
 def url_for_id(endpoint: str, value: int, argument: str = "id") -> str:
     """Build `endpoint`'s address for one id from its rule, read once per request.
@@ -67,7 +69,8 @@ def current_locale() -> str:
 TEMPLATE_GLOBALS = dict(url_with=url_with, here=here, url_for_id=url_for_id,
                         short_datetime=short_datetime, format_date=format_date,
                         format_datetime=format_datetime, format_number=format_number,
-                        format_decimal=format_decimal, current_locale=current_locale)
+                        format_decimal=format_decimal, current_locale=current_locale,
+                        public_url=public_url)
 
 
 def init_app(app) -> None:

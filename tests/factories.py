@@ -19,6 +19,15 @@ def user(name: str | None = None, language: str = "en", role: str = "citizen",
                              role=Role(role))
 
 
+def with_address(person, address: str):
+    """Give a person an e-mail address they have confirmed (not committed)."""
+    from forum.db import utcnow
+
+    person.email = address
+    person.email_confirmed_at = utcnow()
+    return person
+
+
 def topic(name: str | None = None, language: str = "en"):
     """Create a topic."""
     return proposals.create_topic(name or f"Topic {next(_counter)}", "A topic.", language)

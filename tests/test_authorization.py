@@ -48,6 +48,15 @@ EXPECTED = {
     "accounts.change_password": {"GET": members(200), "POST": members(422)},
     "accounts.settings": {"GET": members(200), "POST": members("/account")},
     "accounts.profile": {"GET": anyone(200), "POST": anyone(405)},
+    # Getting back in: without SMTP (as in the tests) the forgot page only explains the
+    # other ways; {token} is a valid reset link, so it is no confirmation link.
+    "recovery.forgot": {"GET": anyone(200), "POST": anyone(200)},
+    "recovery.reset": {"GET": anyone(200), "POST": anyone(422)},
+    "recovery.recover": {"GET": anyone(200), "POST": anyone(422)},
+    "recovery.new_codes": {"GET": members(200), "POST": members(422)},
+    "recovery.confirm": {"GET": anyone(404), "POST": anyone(404)},
+    "recovery.resend_confirmation": {"GET": anyone(405), "POST": members("/account")},
+    "audit.index": {"GET": only("admin", 200), "POST": anyone(405)},
     "proposals.index": {"GET": anyone(200), "POST": anyone(405)},
     "proposals.list_all": {"GET": anyone(200), "POST": anyone(405)},
     "proposals.topic": {"GET": anyone(200), "POST": anyone(405)},
@@ -138,8 +147,19 @@ def world(app):
     ids = {"proposal": proposal.id, "comment": comment.id}
     values = {"proposal_id": proposal.id, "comment_id": comment.id, "user_id": author.id,
               "topic_id": topic.id, "slug": topic.slug, "filename": "no-such-file.css",
-              "anything": "nowhere", "milestone_id": milestone.id, "name": "proposals"}
+              "anything": "nowhere", "milestone_id": milestone.id, "name": "proposals",
+              "token": reset_token(author)}
     return people, ids, values
+
+
+def reset_token(person) -> str:
+    """Return a valid one-time reset link's secret for `person`."""
+    from forum.db import db
+    from forum.recovery import tokens
+
+    raw = tokens.issue(person, tokens.RESET, 3600)
+    db.session.commit()
+    return raw
 
 
 def address(app, endpoint: str, values: dict) -> str:

@@ -45,7 +45,7 @@ def smtp(app):
 
 def test_a_reply_is_mailed_once_in_the_readers_language(app, smtp):
     author = make.user("Núria", language="ca")
-    author.email = "nuria@example.org"
+    make.with_address(author, "nuria@example.org")
     proposal = make.proposal(author)
     make.comment(proposal, make.user(language="en"), "I agree.")
 
@@ -70,7 +70,7 @@ def test_without_an_address_or_a_server_nothing_is_sent(app, smtp):
 
 def reply_to_someone_with_an_address() -> Notification:
     author = make.user("Núria", language="ca")
-    author.email = "nuria@example.org"
+    make.with_address(author, "nuria@example.org")
     proposal = make.proposal(author)
     make.comment(proposal, make.user(language="en"), "I agree.")
     return db.session.scalar(select(Notification).where(Notification.user_id == author.id))

@@ -27,6 +27,10 @@ LIMITED = [
     ("moderation.appeal_proposal", "RATELIMIT_APPEAL", "author"),
     ("moderation.appeal_comment", "RATELIMIT_APPEAL", "author"),
     ("moderation.appeal_account", "RATELIMIT_APPEAL", "citizen"),
+    ("recovery.forgot", "RATELIMIT_PASSWORD_RESET", "anonymous"),
+    ("recovery.recover", "RATELIMIT_RECOVER", "anonymous"),
+    ("recovery.new_codes", "RATELIMIT_PASSWORD", "citizen"),
+    ("recovery.resend_confirmation", "RATELIMIT_PASSWORD", "citizen"),
 ]
 TOO_MANY = "Too many attempts in a short time"
 

@@ -47,7 +47,7 @@ def test_registration_refuses_weak_passwords_with_a_reason(client, password, mes
 @pytest.mark.parametrize("password", [PASSWORD, "tomato soup on tuesdays", "Ajuntament2025 ok",
                                       "ÀÉÎõü 漢字 テスト 🙂"])
 def test_registration_accepts_good_passwords(client, password):
-    assert register(client, password).status_code == 302
+    assert register(client, password).status_code == 200
     assert find_by_name("Marta Vecina") is not None
 
 
@@ -87,7 +87,7 @@ def test_the_strength_setting_is_read_when_a_form_is_checked(app, client):
     response = register(client, "Barcelona2024!")
     assert GUESSABLE in field_errors(response, "password")
     app.config["PASSWORD_MIN_STRENGTH"] = 0
-    assert register(client, "Barcelona2024!").status_code == 302
+    assert register(client, "Barcelona2024!").status_code == 200
 
 
 def test_estimating_a_huge_password_stays_fast(app):

@@ -1,4 +1,4 @@
-"""`forum users …`: create accounts and give roles."""
+"""`forum users …`: create accounts, give roles, issue one-time password resets."""
 from __future__ import annotations
 
 import click
@@ -9,7 +9,7 @@ from forum.accounts.models import Role
 from forum.accounts.password_policy import problem
 from forum.accounts.service import AccountError, find_by_name, register, set_role
 
-users_cli = AppGroup("users", help="Create accounts and give roles.")
+users_cli = AppGroup("users", help="Create accounts, give roles, issue password resets.")
 
 
 @users_cli.command("create")
@@ -43,3 +43,23 @@ def set_user_role(display_name, role) -> None:
         raise click.ClickException(f"no account named {display_name!r}")
     set_role(user, Role(role))
     click.echo(f"{user.display_name} is now {role}")
+
+
+@users_cli.command("reset")
+@click.argument("display_name")
+def reset_password(display_name) -> None:
+    """Print a one-time link to choose a new password, for a person in front of you.
+
+    Check first that the account is theirs (they can tell you what they wrote, or show
+    the town hall's letter); the link is written in the audit log, never its secret.
+    """
+    from forum.recovery.service import issue_reset
+    from forum.web.links import public_url
+
+    user = find_by_name(display_name)
+    if user is None or user.deleted_at is not None:
+        raise click.ClickException(f"no account named {display_name!r}")
+    raw, expires = issue_reset(user)
+    click.echo(f"One-time password reset for {user.display_name}, usable once until "
+               f"{expires:%Y-%m-%d %H:%M} UTC:")
+    click.echo(public_url("recovery.reset", token=raw))

@@ -29,6 +29,8 @@ class User(UserMixin, Model):
     # Lower-cased name, unique, so "Marta" and "marta" cannot both exist.
     name_key: Mapped[str] = mapped_column(String(80), unique=True)
     email: Mapped[str | None] = mapped_column(String(254))
+    # When its owner followed the link mailed to `email` (forum.recovery); cleared on change.
+    email_confirmed_at: Mapped[datetime | None]
     password_hash: Mapped[str] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(8))
     role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN)

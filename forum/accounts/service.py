@@ -12,7 +12,9 @@ from sqlalchemy import select
 from forum.accounts import sessions
 from forum.accounts.models import Role, User
 from forum.accounts.passwords import hash_password, needs_rehash, verify_password
+from forum.audit import service as audit
 from forum.db import db
+from forum.recovery import addresses
 
 # Letters of any script, digits, spaces and . _ - ' ; no leading or trailing space.
 DISPLAY_NAME_RE = re.compile(r"^[^\W_](?:[\w .'\-]*[\w.'\-])?$")
@@ -48,6 +50,8 @@ def register(display_name: str, password: str, language: str, email: str | None 
                 email=(email or None), password_hash=hash_password(password),
                 language=language, role=role)
     db.session.add(user)
+    if user.email:
+        addresses.address_changed(user)
     db.session.commit()
     return user
 
@@ -78,11 +82,14 @@ def change_password(user: User, current: str, new: str) -> None:
 def update_settings(user: User, language: str, email: str | None) -> None:
     """Save a person's preferred language and optional e-mail."""
     user.language = language
-    user.email = email or None
+    if (email or None) != user.email:
+        user.email = email or None
+        addresses.address_changed(user)
     db.session.commit()
 
 
-def set_role(user: User, role: Role) -> None:
-    """Give a person a role (citizen, moderator, admin)."""
+def set_role(user: User, role: Role, by: User | None = None) -> None:
+    """Give a person a role (citizen, moderator, admin), in the audit log."""
+    audit.record("role_given", by, user, detail=f"{user.role}->{role}")
     user.role = role
     db.session.commit()

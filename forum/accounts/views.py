@@ -17,6 +17,7 @@ from forum.db import db
 from forum.extensions import configured, limiter, login_manager, write_limit
 from forum.machine_translation.reading import for_request
 from forum.proposals.models import Proposal
+from forum.recovery import addresses, codes
 from forum.web.arguments import page_arg, safe_next
 from forum.web.forms import ConfirmForm
 
@@ -47,7 +48,7 @@ def unauthorized():
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
-def _start_session(user: User, remember: bool) -> None:
+def start_session(user: User, remember: bool) -> None:
     # A fresh session on login, so a session id planted before cannot be taken over.
     session.clear()
     sessions.start(user)
@@ -77,10 +78,11 @@ def register():
         except service.AccountError:
             form.display_name.errors = [_("This name is taken. Please choose another.")]
         else:
-            _start_session(user, remember=False)
-            flash(_("Welcome, %(name)s! You can now write proposals and comments.",
-                    name=user.display_name))
-            return redirect(safe_next(request.args.get("next")))
+            start_session(user, remember=False)
+            # Shown once, in the answer to the form: never stored readable, never re-shown.
+            return render_template("recovery/codes.html", codes=codes.replace(user),
+                                   welcome=True, next=safe_next(request.args.get("next"))), \
+                200, {"Cache-Control": "no-store"}
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
 
 
@@ -94,11 +96,11 @@ def login():
         attempt = throttle.LoginAttempt.start(form.display_name.data)
         wait = attempt.refusal()
         if wait is not None:
-            return _throttled(form, wait)
+            return throttled("accounts/login.html", form, form.password, wait)
         user = service.authenticate(form.display_name.data, form.password.data)
         if user is not None:
             attempt.succeeded()
-            _start_session(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             flash(_("You are logged in."))
             return redirect(safe_next(request.args.get("next")))
         attempt.failed()
@@ -106,15 +108,15 @@ def login():
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
 
-def _throttled(form: LoginForm, wait: int):
-    """Show the login form again, refused until `wait` seconds have passed."""
+def throttled(template: str, form, field, wait: int):
+    """Show a form again with `field` refused until `wait` seconds have passed."""
     minutes = max(1, round(wait / 60))
-    form.password.errors = [ngettext(
+    field.errors = [ngettext(
         "Too many failed attempts at this name from your connection. "
         "Please try again in %(num)s minute.",
         "Too many failed attempts at this name from your connection. "
         "Please try again in %(num)s minutes.", minutes)]
-    return render_template("accounts/login.html", form=form), 429, {"Retry-After": str(wait)}
+    return render_template(template, form=form), 429, {"Retry-After": str(wait)}
 
 
 @bp.post("/logout")
@@ -149,7 +151,7 @@ def change_password():
         except service.AccountError:
             form.current_password.errors = [_("That is not your current password.")]
         else:
-            _start_session(current_user._get_current_object(), remember=False)
+            start_session(current_user._get_current_object(), remember=False)
             flash(_("Your password is changed. Other devices are logged out."))
             return redirect(url_for(".settings"))
     return render_template("accounts/password.html", form=form), 422 if form.errors else 200
@@ -164,7 +166,16 @@ def settings():
         flash(_("Your settings are saved."))
         return redirect(url_for(".settings"))
     return render_template("accounts/settings.html", form=form, end_form=ConfirmForm(),
-                           logins=sessions.count(current_user.id)), 422 if form.errors else 200
+                           logins=sessions.count(current_user.id),
+                           codes_left=codes.remaining(current_user.id),
+                           unconfirmed=_unconfirmed(current_user)), \
+        422 if form.errors else 200
+
+
+def _unconfirmed(user: User) -> bool:
+    """Say whether the person's address waits for its confirmation."""
+    return bool(user.email) and addresses.confirmation_required() \
+        and user.email_confirmed_at is None
 
 
 @bp.get("/people/<int:user_id>")

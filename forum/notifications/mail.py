@@ -29,14 +29,13 @@ from forum.accounts.models import User
 from forum.db import db
 from forum.leases import JobState
 from forum.notifications.models import MailJob, Notification
+from forum.recovery import addresses
 
 log = logging.getLogger(__name__)
 MAX_AGE = timedelta(days=1)  # after downtime, do not mail about old news
 
 
-def configured() -> bool:
-    """Say whether the instance has an SMTP server to send through."""
-    return bool(current_app.config.get("SMTP_HOST"))
+configured = addresses.mail_configured
 
 
 def queue(notifications: list[Notification]) -> None:
@@ -44,18 +43,21 @@ def queue(notifications: list[Notification]) -> None:
     if not configured() or not notifications:
         return
     with_address = set(db.session.scalars(select(User.id).where(
-        User.id.in_({n.user_id for n in notifications}), User.email.is_not(None),
-        User.deleted_at.is_(None))))
+        User.id.in_({n.user_id for n in notifications}), addresses.deliverable())))
     for notification in notifications:
         if notification.user_id in with_address:
             db.session.add(MailJob(notification=notification, user_id=notification.user_id))
 
 
 @dataclass
-class _Claimed:
+class Claimed:
+    """What a worker knows of a mail job it claimed."""
+
     job_id: int
     attempts: int
-    notification_id: int
+    kind: str
+    user_id: int
+    notification_id: int | None
 
 
 def send_pending(worker_name: str = "mail", limit: int = 20) -> int:
@@ -63,21 +65,32 @@ def send_pending(worker_name: str = "mail", limit: int = 20) -> int:
     if not configured():
         return 0
     token = leases.new_token(worker_name)
-    claimed = [_Claimed(job.id, job.attempts, job.notification_id) for job in
-               leases.claim(MailJob, token, limit, current_app.config["MAIL_LEASE_SECONDS"])]
+    claimed = [Claimed(job.id, job.attempts, job.kind, job.user_id, job.notification_id)
+               for job in leases.claim(MailJob, token, limit,
+                                       current_app.config["MAIL_LEASE_SECONDS"])]
     return sum(_send_one(job, token) for job in claimed)
 
 
-def _send_one(job: _Claimed, token: str) -> bool:
+def _compose(job: Claimed) -> EmailMessage | None:
+    """Write the mail a job owes, or None when it is no longer owed."""
+    if job.kind != "notification":
+        from forum.recovery import mail as account_mail  # its own kinds, its own module
+
+        return account_mail.compose(job)
     found = db.session.execute(
         select(Notification, User).join(User, User.id == Notification.user_id)
-        .where(Notification.id == job.notification_id)).first()
-    if found is None or found.User.email is None or found.User.deleted_at is not None \
-            or found.Notification.created_at < leases.clock() - MAX_AGE:
+        .where(Notification.id == job.notification_id, addresses.deliverable())).first()
+    if found is None or found.Notification.created_at < leases.clock() - MAX_AGE:
+        return None
+    return _message(found.Notification, found.User)
+
+
+def _send_one(job: Claimed, token: str) -> bool:
+    message = _compose(job)
+    if message is None:
         leases.finish(MailJob, job.job_id, token, state=JobState.CANCELLED)
         db.session.commit()
         return False
-    message = _message(found.Notification, found.User)
     # The fence before a side effect that cannot be undone: renew, and send only if held.
     if job.job_id not in leases.renew(MailJob, token, current_app.config["MAIL_LEASE_SECONDS"]):
         log.warning("mail %s: the claim passed to another worker; not sending", job.job_id)
@@ -90,19 +103,19 @@ def _send_one(job: _Claimed, token: str) -> bool:
     return False
 
 
-def _sent(job: _Claimed, token: str) -> None:
+def _sent(job: Claimed, token: str) -> None:
     now = leases.clock()
-    if leases.finish(MailJob, job.job_id, token, state=JobState.DONE, sent_at=now,
-                     last_error=None):
-        db.session.execute(update(Notification).where(Notification.id == job.notification_id)
-                           .values(emailed_at=now).execution_options(synchronize_session=False))
-    else:
+    if not leases.finish(MailJob, job.job_id, token, state=JobState.DONE, sent_at=now,
+                         last_error=None):
         log.error("mail %s was sent, but its lease ran out during the conversation with the "
                   "SMTP server: another worker may send it too (same Message-ID)", job.job_id)
+    elif job.notification_id is not None:
+        db.session.execute(update(Notification).where(Notification.id == job.notification_id)
+                           .values(emailed_at=now).execution_options(synchronize_session=False))
     db.session.commit()
 
 
-def _failed(job: _Claimed, token: str, error: str) -> None:
+def _failed(job: Claimed, token: str, error: str) -> None:
     config = current_app.config
     log.warning("could not send mail %s: %s", job.job_id, error)
     if job.attempts >= config["MAIL_MAX_ATTEMPTS"]:
@@ -142,18 +155,20 @@ def _message(notification: Notification, user: User) -> EmailMessage:
         body = render_template("notifications/email.txt", notification=notification,
                                person=user)
         subject = _("News from %(site)s", site=config["SITE_NAME"])
+    return envelope(f"notification-{notification.id}", user, subject, body)
+
+
+def envelope(name: str, user: User, subject: str, body: str) -> EmailMessage:
+    """Address a mail to a person; `name` makes its Message-ID, the same on every copy."""
+    config = current_app.config
+    domain = config["MAIL_FROM"].rpartition("@")[2] or "localhost"
     message = EmailMessage()
-    message["Message-ID"] = _message_id(notification)
+    message["Message-ID"] = f"<{name}@{domain}>"
     message["Subject"] = subject
     message["From"] = config["MAIL_FROM"]
     message["To"] = user.email
     message.set_content(body)
     return message
-
-
-def _message_id(notification: Notification) -> str:
-    domain = current_app.config["MAIL_FROM"].rpartition("@")[2] or "localhost"
-    return f"<notification-{notification.id}@{domain}>"
 
 
 def _send(message: EmailMessage) -> str | None:

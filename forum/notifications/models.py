@@ -33,7 +33,10 @@ class Notification(Model):
 
 
 class MailJob(LeasedJob, Model):
-    """A notification owed to its person by e-mail, queued in the notification's transaction.
+    """A mail owed to a person, queued in the transaction that owes it.
+
+    A notification's copy, or an account mail (a reset link, an address confirmation)
+    whose single-use link the worker makes when it sends, so it is never stored readable.
 
     A worker claims it as `forum.leases` describes, checks that its claim still holds
     right before it talks to the SMTP server, and records the sending only if it still
@@ -44,14 +47,17 @@ class MailJob(LeasedJob, Model):
     __table_args__ = (Index("ix_mail_jobs_claim", "state", "not_before"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notification_id: Mapped[int] = mapped_column(
+    # notification | password_reset | email_confirmation (forum.recovery.mail)
+    kind: Mapped[str] = mapped_column(String(24), default="notification")
+    # Set for notifications only: an account mail is about the person's account.
+    notification_id: Mapped[int | None] = mapped_column(
         ForeignKey("notifications.id", ondelete="CASCADE"), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 
-    notification: Mapped[Notification] = relationship()
+    notification: Mapped[Notification | None] = relationship()
 
 
 class Follow(Model):

@@ -13,6 +13,7 @@ from flask import url_for
 import factories as make
 from forum.comments import service as comments
 from forum.db import db
+from forum.recovery import tokens
 
 # Endpoints that are not pages a person reads: downloads, redirects, the JSON API.
 NOT_PAGES = ("static", "languages.choose", "api.", "health.", "privacy.download",
@@ -40,7 +41,10 @@ def build_world() -> World:
               "admin": make.user("Council", role="admin")}
     comments.post_comment(people["citizen"], proposal, "A second thought.", "en")
     values = {"proposal_id": proposal.id, "comment_id": reply.id, "user_id": author.id,
-              "topic_id": topic.id, "slug": topic.slug, "anything": "nowhere"}
+              "topic_id": topic.id, "slug": topic.slug, "anything": "nowhere",
+              # A valid reset link (its form is toured); as a confirmation link it is not
+              # one, so the tour also sees the page of a link that does not work.
+              "token": tokens.issue(author, tokens.RESET, 3600)}
     values.update(_optional_items(proposal, people))
     db.session.commit()
     return World(people, values)

@@ -1,0 +1,1 @@
+"""What administrators did that is not moderation: the administrators' audit log."""

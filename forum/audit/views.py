@@ -1,0 +1,46 @@
+"""The administrators' audit log page."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from forum.accounts.views import role_label
+from forum.audit import service
+from forum.audit.models import AdminAction
+from forum.templating import short_datetime
+from forum.web.arguments import page_arg
+
+bp = Blueprint("audit", __name__)
+ACTION_LABELS = {
+    "password_reset_issued": _l("issued a one-time password reset for"),
+    "role_given": _l("changed the role of"),
+}
+
+
+def action_label(action: str) -> str:
+    """Say what an administrator did, in the interface language."""
+    return str(ACTION_LABELS.get(action, action))
+
+
+def detail_label(entry: AdminAction) -> str:
+    """Say the entry's details in the interface language."""
+    if entry.action == "password_reset_issued" and entry.detail:
+        until = short_datetime(datetime.fromisoformat(entry.detail))
+        return _("usable once, until %(when)s", when=until)
+    if entry.action == "role_given" and "->" in entry.detail:
+        before, _arrow, after = entry.detail.partition("->")
+        return f"{role_label(before)} → {role_label(after)}"
+    return entry.detail
+
+
+@bp.get("/admin/audit")
+@login_required
+def index():
+    if not current_user.is_admin:
+        abort(403)
+    return render_template("audit/index.html", entries=service.recent(page_arg()),
+                           action_label=action_label, detail_label=detail_label)
