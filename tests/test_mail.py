@@ -1,11 +1,8 @@
 """With SMTP configured, people who gave an address get their notifications by mail too."""
 from __future__ import annotations
 
-import socket
 import threading
 
-import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 import factories as make
@@ -13,34 +10,7 @@ from forum.db import db
 from forum.leases import JobState
 from forum.notifications import mail
 from forum.notifications.models import MailJob, Notification
-
-
-class Inbox:
-    """A real SMTP server on 127.0.0.1 that keeps what it receives (or refuses it)."""
-
-    def __init__(self):
-        self.messages = []
-        self.refusing = False
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        if self.refusing:
-            return "451 Try again later"
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=False,
-                      MAIL_FROM="forum@riverton.example")
-    yield inbox
-    controller.stop()
+from smtp_sink import smtp  # noqa: F401
 
 
 def test_a_reply_is_mailed_once_in_the_readers_language(app, smtp):

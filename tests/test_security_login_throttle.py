@@ -104,3 +104,22 @@ def test_nothing_is_throttled_with_rate_limits_off(app, marta):
         assert fail(app, "Marta", "192.0.2.1", 8) == [422] * 8
     finally:
         limiter.enabled = True
+
+
+def test_wrong_recovery_codes_count_as_failed_logins(app, marta):
+    from forum.recovery import codes
+
+    (code, *_rest) = codes.replace(marta)
+
+    def recover(typed: str):
+        return browser(app).post("/account/recover", data={
+            "display_name": "Marta", "code": typed, "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase"}, **from_address("192.0.2.1"))
+
+    assert [recover("0000-0000-0000-0000").status_code for _ in range(3)] == [422] * 3
+    refused = recover(code)  # even the right code: 80 bits are not guessed 3 at a time
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert codes.remaining(marta.id) == 10
+    assert browser(app).post("/account/recover", data={
+        "display_name": "Marta", "code": code, "password": "a brand new passphrase",
+        "confirm": "a brand new passphrase"}, **from_address("198.51.100.7")).status_code == 302

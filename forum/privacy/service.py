@@ -161,6 +161,7 @@ def _scrub(user: User, now) -> None:
     user.display_name = placeholder
     user.name_key = name_key(placeholder)
     user.email = None
+    user.email_confirmed_at = None
     user.password_hash = UNUSABLE_PASSWORD
     sessions.end_all(user.id)  # every device is logged out
     language = config["DEFAULT_LANGUAGE"]

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, func, select, true
 from forum.accounts.models import User
 from forum.db import db, utcnow
 from forum.notifications.models import MailJob
+from forum.recovery import tokens
 
 CONFIRMATION = "email_confirmation"
 PASSWORD_RESET = "password_reset"
@@ -46,8 +47,15 @@ def owe(user: User, kind: str) -> bool:
 
 
 def address_changed(user: User) -> None:
-    """An address given or changed is unconfirmed; owe it a confirmation mail."""
+    """An address given or changed is unconfirmed; owe it a confirmation mail.
+
+    Links already mailed to the old address stop working: whoever reads that mailbox
+    now may not be the person.
+    """
     user.email_confirmed_at = None
+    if user.id is not None:
+        tokens.void(user.id, tokens.RESET)
+        tokens.void(user.id, tokens.CONFIRM)
     if user.email and confirmation_required():
         db.session.flush()  # the new account needs its id
         owe(user, CONFIRMATION)

@@ -22,8 +22,13 @@ def _repeat():
                                      message=_l("The two passwords differ."))])
 
 
+def _stripped(text: str | None) -> str | None:
+    return text.strip() if text else text
+
+
 class ForgotForm(Form):
-    email = EmailField(_l("Your e-mail address"),
+    # Addresses are often pasted with a space around them.
+    email = EmailField(_l("Your e-mail address"), filters=[_stripped],
                        validators=[DataRequired(), Regexp(EMAIL_RE, message=NOT_AN_ADDRESS),
                                    Length(max=254)])
 

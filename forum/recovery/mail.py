@@ -31,8 +31,8 @@ def compose(job: mail.Claimed) -> EmailMessage | None:
     """Write an account mail with a fresh link, or None when it is no longer owed."""
     purpose, lifetime = KINDS[job.kind]
     seconds = current_app.config[lifetime]
-    user = _recipient(job)
-    if user is None or _queued_at(job) < leases.clock() - timedelta(seconds=seconds):
+    user, queued = _recipient(job), _queued_at(job)
+    if user is None or queued is None or queued < leases.clock() - timedelta(seconds=seconds):
         return None  # asked for too long ago: the person has moved on, or asks again
     raw = tokens.issue(user, purpose, seconds, email=user.email)
     db.session.commit()
@@ -57,7 +57,7 @@ def _recipient(job: mail.Claimed) -> User | None:
                                                 addresses.deliverable()))
 
 
-def _queued_at(job: mail.Claimed) -> datetime:
+def _queued_at(job: mail.Claimed) -> datetime | None:
     return db.session.scalar(select(MailJob.created_at).where(MailJob.id == job.job_id))
 
 

@@ -40,9 +40,8 @@ def request_reset(address: str) -> int:
 def reset_link(raw: str) -> AccountToken | None:
     """Return the reset a link's secret stands for, if it can still be used."""
     token = tokens.find(raw, tokens.RESET)
-    if token is None or db.session.get(User, token.user_id).deleted_at is not None:
-        return None
-    return token
+    user = db.session.get(User, token.user_id) if token else None
+    return token if user is not None and user.deleted_at is None else None
 
 
 def reset_password(raw: str, password: str) -> User:

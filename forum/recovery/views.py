@@ -42,7 +42,7 @@ def reset(token: str):
     link = service.reset_link(token)
     if link is None:
         return render_template("recovery/invalid_link.html"), 404, NO_STORE
-    person = db.session.get(User, link.user_id)
+    person = db.get_or_404(User, link.user_id)
     form = ResetForm(person.display_name)
     if form.validate_on_submit():
         try:

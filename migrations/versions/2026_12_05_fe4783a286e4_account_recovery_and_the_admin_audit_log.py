@@ -14,7 +14,6 @@ Create Date: 2026-12-05 00:00:00
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'fe4783a286e4'
 down_revision = '47cbdab6c743'
