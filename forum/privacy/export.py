@@ -22,6 +22,7 @@ from forum.moderation.models import Appeal, ModerationAction, Report
 from forum.notifications.models import Follow, Notification
 from forum.privacy import references
 from forum.proposals.models import Proposal, Support
+from forum.recovery.codes import remaining
 
 FORMAT = "forum-personal-data/1"
 # Columns never exported, whatever table they are in.
@@ -57,6 +58,8 @@ def _rows(model, *conditions, order=None):
 
 def _account(user: User) -> dict:
     return {"id": user.id, "display_name": user.display_name, "email": user.email,
+            "email_confirmed_at": when(user.email_confirmed_at),
+            "recovery_codes_left": remaining(user.id),
             "language": user.language, "role": user.role, "created_at": when(user.created_at),
             "suspended_until": when(user.suspended_until), "banned_at": when(user.banned_at),
             "profile": url_for("accounts.profile", user_id=user.id, _external=True)}

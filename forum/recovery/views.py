@@ -5,7 +5,7 @@ answered alike either way, and a wrong name or code gets one message for both.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -96,7 +96,9 @@ def new_codes():
 
 @bp.route("/account/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    form = ConfirmForm()
+    if request.method == "GET" and tokens.find(token, tokens.CONFIRM) is None:
+        return render_template("recovery/invalid_link.html"), 404, NO_STORE
+    form = ConfirmForm()  # made only now: its CSRF token would start a session
     # Confirming takes a click, not only a visit: mail scanners open links by themselves.
     if form.validate_on_submit():
         try:
@@ -106,8 +108,6 @@ def confirm(token: str):
         flash(_("Your e-mail address is confirmed."))
         return redirect(url_for("accounts.settings" if current_user.is_authenticated
                                 else "proposals.index"))
-    if tokens.find(token, tokens.CONFIRM) is None:
-        return render_template("recovery/invalid_link.html"), 404, NO_STORE
     return render_template("recovery/confirm.html", form=form), 200, NO_STORE
 
 

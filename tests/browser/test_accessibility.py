@@ -38,13 +38,37 @@ def test_no_page_type_has_serious_accessibility_violations(app, live_server, pag
         if violations := axe_violations(page):
             found[endpoint] = violations
     page.context.clear_cookies()
-    for endpoint in ("proposals.index", "proposals.show", "accounts.register"):
+    for endpoint in ("proposals.index", "proposals.show", "accounts.register",
+                     "recovery.forgot", "recovery.recover", "recovery.reset"):
         page.goto(addresses[endpoint])
         if violations := axe_violations(page):
             found[f"{endpoint} (visitor)"] = violations
 
     assert found == {}
     assert len(addresses) >= 25
+
+
+@pytest.mark.browser
+def test_the_recovery_codes_and_a_refused_code_are_accessible(app, live_server, page):
+    need(AXE.exists(), f"axe-core at {AXE} (make test installs it from the npm registry)")
+    page.goto("/register")
+    page.get_by_label("Display name").fill("Marta")
+    page.get_by_label("Password", exact=True).fill("correct horse battery staple")
+    page.get_by_label("Repeat the password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_selector("ol.recovery-codes")
+    assert page.locator("ol.recovery-codes li").count() == 10
+    assert axe_violations(page) == []
+
+    page.context.clear_cookies()
+    page.goto("/account/recover")
+    page.get_by_label("Display name").fill("Marta")
+    page.get_by_label("Recovery code").fill("0000-0000-0000-0000")
+    page.get_by_label("New password", exact=True).fill("a completely different passphrase")
+    page.get_by_label("Repeat the new password").fill("a completely different passphrase")
+    page.get_by_role("button", name="Set the new password").click()
+    page.wait_for_selector("#code-errors")
+    assert axe_violations(page) == []
 
 
 def tab_to(page, predicate: str, limit: int = 80) -> None:

@@ -34,8 +34,9 @@ def test_a_visitor_reading_gets_no_cookie_at_all(app, live_server, page):
     for endpoint, address in sorted(page_addresses(app, world.values).items()):
         response = page.goto(address)
         if page.url.startswith(f"{live_server}/login") or endpoint in (
-                "accounts.login", "accounts.register"):
-            # Forms for members: the login form needs the session for its CSRF token.
+                "accounts.login", "accounts.register", "recovery.forgot", "recovery.reset",
+                "recovery.recover"):
+            # Forms to get in: they need the session for their CSRF token.
             page.context.clear_cookies()
             continue
         read.append(endpoint)
