@@ -59,13 +59,14 @@ def _register_blueprints(app: Flask) -> None:
     from forum.privacy import views as privacy
     from forum.proposals import views as proposals_views
     from forum.recovery import views as recovery
+    from forum.residents import views as residents
     from forum.search import views as search
 
     fragments.init_app(app)
     for blueprint in (errors.bp, health.bp, i18n.bp, accounts.bp, proposals.blueprint(),
                       comments.bp, machine_translation.bp, notifications.bp, answers.bp,
                       accountability.bp, moderation.blueprint(), search.bp, privacy.bp,
-                      recovery.bp, audit.bp):
+                      recovery.bp, audit.bp, residents.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.blueprint(), url_prefix="/api/v1")
     # Names templates use, each registered by the feature that owns it.

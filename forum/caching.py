@@ -30,7 +30,9 @@ from forum.lru import SizedLRU
 
 # Tables whose changes no anonymous page shows.
 PRIVATE_TABLES = {"translation_jobs", "mail_jobs", "notifications", "follows", "reports",
-                  "appeals", "account_sessions", "content_versions"}
+                  "appeals", "account_sessions", "content_versions", "account_tokens",
+                  "recovery_codes", "admin_actions", "verification_batches",
+                  "verification_codes"}
 _WROTE = "forum.content_changed"
 
 

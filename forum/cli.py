@@ -16,9 +16,11 @@ def init_app(app) -> None:
     from forum.backup import backup_command
     from forum.machine_translation.cli import mt_cli
     from forum.privacy.cli import privacy_cli
+    from forum.residents.cli import residents_cli
     from forum.search.cli import search_cli
 
-    for command in (users_cli, mt_cli, search_cli, privacy_cli, backup_command):
+    for command in (users_cli, mt_cli, search_cli, privacy_cli, residents_cli,
+                    backup_command):
         forum_cli.add_command(command)
     app.cli.add_command(forum_cli)
 

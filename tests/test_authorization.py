@@ -57,6 +57,9 @@ EXPECTED = {
     "recovery.confirm": {"GET": anyone(404), "POST": anyone(404)},
     "recovery.resend_confirmation": {"GET": anyone(405), "POST": members("/account")},
     "audit.index": {"GET": only("admin", 200), "POST": anyone(405)},
+    "residents.verify": {"GET": members(200), "POST": members(422)},
+    "residents.batches": {"GET": only("admin", 200), "POST": only("admin", 422)},
+    "residents.revoke": {"GET": anyone(405), "POST": only("admin", "/admin/residents")},
     "proposals.index": {"GET": anyone(200), "POST": anyone(405)},
     "proposals.list_all": {"GET": anyone(200), "POST": anyone(405)},
     "proposals.topic": {"GET": anyone(200), "POST": anyone(405)},
@@ -148,8 +151,15 @@ def world(app):
     values = {"proposal_id": proposal.id, "comment_id": comment.id, "user_id": author.id,
               "topic_id": topic.id, "slug": topic.slug, "filename": "no-such-file.css",
               "anything": "nowhere", "milestone_id": milestone.id, "name": "proposals",
-              "token": reset_token(author)}
+              "token": reset_token(author), "batch_id": batch_id()}
     return people, ids, values
+
+
+def batch_id() -> int:
+    """Return the id of a batch of verification codes."""
+    from forum.residents.service import create_batch
+
+    return create_batch(3, "Town hall desk")[0].id
 
 
 def reset_token(person) -> str:

@@ -94,8 +94,9 @@ def test_row_counts(client, forum):
 def test_csv_columns_hold_the_original_and_each_translation(client, forum):
     proposals = {int(row["id"]): row for row in read_csv(client, "proposals")}
     lane = proposals[forum["lane"].id]
-    assert list(lane)[:15] == list(SOURCES["proposals"].columns)
-    assert list(lane)[15:] == ["title"] + [f"title_{lang}{end}" for lang in LANGUAGES
+    fixed = len(SOURCES["proposals"].columns)
+    assert list(lane)[:fixed] == list(SOURCES["proposals"].columns)
+    assert list(lane)[fixed:] == ["title"] + [f"title_{lang}{end}" for lang in LANGUAGES
                                            for end in ("", "_engine")] + \
         ["body"] + [f"body_{lang}{end}" for lang in LANGUAGES for end in ("", "_engine")]
     assert (lane["language"], lane["title"], lane["author"], lane["state"]) == (

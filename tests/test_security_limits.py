@@ -31,6 +31,7 @@ LIMITED = [
     ("recovery.recover", "RATELIMIT_RECOVER", "anonymous"),
     ("recovery.new_codes", "RATELIMIT_PASSWORD", "citizen"),
     ("recovery.resend_confirmation", "RATELIMIT_PASSWORD", "citizen"),
+    ("residents.verify", "RATELIMIT_VERIFY", "citizen"),
 ]
 TOO_MANY = "Too many attempts in a short time"
 

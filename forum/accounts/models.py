@@ -38,6 +38,12 @@ class User(UserMixin, Model):
     suspended_until: Mapped[datetime | None]
     banned_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # A verified resident (forum.residents): when, in which district if the code's batch
+    # named one, and through which batch, so that a leaked batch can be revoked.
+    verified_at: Mapped[datetime | None]
+    district: Mapped[str | None] = mapped_column(String(100))
+    verified_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("verification_batches.id", ondelete="SET NULL"), index=True)
 
     # The token of the login this object was loaded for (not a column: see sessions.py).
     login_token = None  # type: str | None

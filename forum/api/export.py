@@ -69,7 +69,7 @@ def _proposals_query():
                    Proposal.language, Proposal.title, Proposal.body_source,
                    Proposal.created_at, Proposal.edited_at, Proposal.withdrawn_at,
                    Proposal.deleted_at, Proposal.hidden_at, Proposal.locked_at,
-                   Proposal.support_count,
+                   Proposal.support_count, Proposal.verified_support_count,
                    Proposal.comment_count, Proposal.duplicate_of_id)
             .join(Topic, Topic.id == Proposal.topic_id).outerjoin(user, joined))
 
@@ -114,8 +114,9 @@ def _proposal_fields(row) -> dict:
             "created_at": _when(row.created_at), "edited_at": _when(row.edited_at),
             "withdrawn_at": _when(row.withdrawn_at), "deleted": row.deleted_at is not None,
             "hidden": row.hidden_at is not None, "locked": row.locked_at is not None,
-            "support_count": row.support_count, "comment_count": row.comment_count,
-            "duplicate_of": row.duplicate_of_id}
+            "support_count": row.support_count,
+            "verified_support_count": row.verified_support_count,
+            "comment_count": row.comment_count, "duplicate_of": row.duplicate_of_id}
 
 
 def _comment_is_tombstone(row) -> bool:
@@ -147,8 +148,8 @@ SOURCES: dict[str, Source] = {source.name: source for source in (
            ("id", "slug", "position", "language", "created_at"), _topic_fields),
     Source("proposals", "proposal", Proposal, _proposals_query,
            ("id", "url", "topic", "state", "author", "language", "created_at", "edited_at",
-            "withdrawn_at", "deleted", "hidden", "locked", "support_count", "comment_count",
-            "duplicate_of"),
+            "withdrawn_at", "deleted", "hidden", "locked", "support_count",
+            "verified_support_count", "comment_count", "duplicate_of"),
            _proposal_fields, _proposal_is_tombstone),
     Source("comments", "comment", Comment, _comments_query,
            ("id", "proposal_id", "parent_id", "depth", "author", "alignment", "language",

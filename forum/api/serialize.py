@@ -48,6 +48,7 @@ def proposal(item, texts: TranslationLookup, full: bool = False) -> dict:
            "state": item.state, "author": None if hidden else author(item.author),
            "created_at": _when(item.created_at),
            "edited_at": _when(item.edited_at), "support_count": item.support_count,
+           "verified_support_count": item.verified_support_count,
            "comment_count": item.comment_count, "hidden": hidden,
            "locked": item.locked_at is not None}
     if full and not hidden:

@@ -1,11 +1,13 @@
 """The administrators' audit log page."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from forum.accounts.views import role_label
@@ -18,6 +20,8 @@ bp = Blueprint("audit", __name__)
 ACTION_LABELS = {
     "password_reset_issued": _l("issued a one-time password reset for"),
     "role_given": _l("changed the role of"),
+    "verification_batch_created": _l("made a batch of verification codes"),
+    "verification_batch_revoked": _l("withdrew a batch of verification codes"),
 }
 
 
@@ -34,6 +38,16 @@ def detail_label(entry: AdminAction) -> str:
     if entry.action == "role_given" and "->" in entry.detail:
         before, _arrow, after = entry.detail.partition("->")
         return f"{role_label(before)} → {role_label(after)}"
+    if entry.action.startswith("verification_batch_") and entry.detail.startswith("{"):
+        facts = json.loads(entry.detail)
+        label = f"{facts['batch']}. {facts['label']}" + (
+            f" ({facts['district']})" if facts.get("district") else "")
+        if entry.action == "verification_batch_created":
+            return ngettext("%(label)s: %(num)s code", "%(label)s: %(num)s codes",
+                            facts["size"], label=label)
+        return ngettext("%(label)s: %(num)s account no longer verified",
+                        "%(label)s: %(num)s accounts no longer verified", facts["size"],
+                        label=label)
     return entry.detail
 
 

@@ -60,6 +60,7 @@ def _account(user: User) -> dict:
     return {"id": user.id, "display_name": user.display_name, "email": user.email,
             "email_confirmed_at": when(user.email_confirmed_at),
             "recovery_codes_left": remaining(user.id),
+            "verified_resident_since": when(user.verified_at), "district": user.district,
             "language": user.language, "role": user.role, "created_at": when(user.created_at),
             "suspended_until": when(user.suspended_until), "banned_at": when(user.banned_at),
             "profile": url_for("accounts.profile", user_id=user.id, _external=True)}

@@ -64,7 +64,7 @@ def delete_account(user: User, mode: str = DeletionMode.ERASE) -> None:
     now = utcnow()
     if mode == DeletionMode.ERASE:
         _erase_texts(user.id, now)
-    _withdraw_supports(user.id)
+    _withdraw_supports(user.id, verified=user.verified_at is not None)
     db.session.execute(delete(Report).where(Report.item_type == ItemKind.ACCOUNT,
                                             Report.item_id == user.id))
     _detach(user.id)  # in "anonymise" mode, this is what signs texts "former participant"
@@ -134,11 +134,14 @@ def _settle_reports(item_type: str, ids: list[int], now) -> None:
             .values(resolved_at=now).execution_options(synchronize_session=False))
 
 
-def _withdraw_supports(user_id: int) -> None:
+def _withdraw_supports(user_id: int, verified: bool) -> None:
     # One support per person and proposal (a unique constraint), so each count drops by one.
     supported = select(Support.proposal_id).where(Support.user_id == user_id)
+    counts = {"support_count": Proposal.support_count - 1}
+    if verified:
+        counts["verified_support_count"] = Proposal.verified_support_count - 1
     db.session.execute(update(Proposal).where(Proposal.id.in_(supported))
-                       .values(support_count=Proposal.support_count - 1)
+                       .values(counts)
                        .execution_options(synchronize_session=False))
     db.session.execute(delete(Support).where(Support.user_id == user_id))
 
@@ -162,6 +165,7 @@ def _scrub(user: User, now) -> None:
     user.name_key = name_key(placeholder)
     user.email = None
     user.email_confirmed_at = None
+    user.verified_at = user.district = user.verified_batch_id = None
     user.password_hash = UNUSABLE_PASSWORD
     sessions.end_all(user.id)  # every device is logged out
     language = config["DEFAULT_LANGUAGE"]

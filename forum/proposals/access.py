@@ -50,6 +50,15 @@ def can_support(user, proposal: Proposal) -> bool:
     return can_write(user) and is_open_for_discussion(proposal)
 
 
+def needs_verification(user) -> bool:
+    """Say whether a person must be a verified resident before giving a new support.
+
+    Taking a support back never needs it: someone whose batch was revoked keeps that right.
+    """
+    return (bool(current_app.config["SUPPORT_REQUIRES_VERIFICATION"])
+            and getattr(user, "verified_at", None) is None)
+
+
 def can_comment(user, proposal: Proposal) -> bool:
     """Citizens comment on proposals that are not locked, hidden or withdrawn."""
     return can_write(user) and is_open_for_discussion(proposal)

@@ -18,7 +18,8 @@ def card(proposal, texts) -> Markup:
     title, topic_name = texts.shown(proposal, "title"), texts.shown(proposal.topic, "name")
     author = proposal.author
     key = ("card", proposal.id, proposal.state, proposal.created_at,
-           proposal.pinned_at is not None, proposal.support_count, proposal.comment_count,
+           proposal.pinned_at is not None, proposal.support_count,
+           proposal.verified_support_count, proposal.comment_count,
            proposal.language, author.id if author else None,
            author.display_name if author else None, title, topic_name, str(get_locale()))
     return fragments.reuse(

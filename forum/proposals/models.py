@@ -92,6 +92,8 @@ class Proposal(Model):
     deleted_at: Mapped[datetime | None]
     # Counters kept by the services, so lists sort and show counts without joins.
     support_count: Mapped[int] = mapped_column(default=0)
+    # Of those, the supports of verified residents (forum.residents).
+    verified_support_count: Mapped[int] = mapped_column(default=0, server_default="0")
     comment_count: Mapped[int] = mapped_column(default=0)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Moderation.

@@ -186,7 +186,7 @@ def support(user, proposal: Proposal) -> bool:
     except IntegrityError:
         db.session.rollback()
         return False
-    _add_to_count(proposal.id, 1)
+    _add_to_count(proposal.id, 1, user.verified_at is not None)
     notifications.notify([proposal.author_id], "support", item_type=ItemKind.PROPOSAL,
                          item_id=proposal.id, proposal_id=proposal.id, actor_id=user.id)
     db.session.commit()
@@ -200,13 +200,15 @@ def withdraw_support(user, proposal: Proposal) -> bool:
     if found is None:
         return False
     db.session.delete(found)
-    _add_to_count(proposal.id, -1)
+    _add_to_count(proposal.id, -1, user.verified_at is not None)
     db.session.commit()
     return True
 
 
-def _add_to_count(proposal_id: int, delta: int) -> None:
+def _add_to_count(proposal_id: int, delta: int, verified: bool) -> None:
     # In SQL, not in Python: concurrent supports from several processes must all count.
-    db.session.execute(update(Proposal).where(Proposal.id == proposal_id)
-                       .values(support_count=Proposal.support_count + delta)
+    counts = {"support_count": Proposal.support_count + delta}
+    if verified:
+        counts["verified_support_count"] = Proposal.verified_support_count + delta
+    db.session.execute(update(Proposal).where(Proposal.id == proposal_id).values(counts)
                        .execution_options(synchronize_session=False))

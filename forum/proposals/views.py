@@ -156,6 +156,9 @@ def support(proposal_id: int):
         if request.form.get("action") == "withdraw":
             service.withdraw_support(current_user, proposal)
             flash(_("Your support is withdrawn."))
+        elif access.needs_verification(current_user):
+            flash(_("Only verified residents can support proposals here. Enter the code "
+                    "you received from the town on your account page."))
         elif service.support(current_user, proposal):
             flash(_("Thank you: your support is counted."))
         else:

@@ -14,6 +14,7 @@ import factories as make
 from forum.comments import service as comments
 from forum.db import db
 from forum.recovery import tokens
+from forum.residents.service import create_batch
 
 # Endpoints that are not pages a person reads: downloads, redirects, the JSON API.
 NOT_PAGES = ("static", "languages.choose", "api.", "health.", "privacy.download",
@@ -44,7 +45,8 @@ def build_world() -> World:
               "topic_id": topic.id, "slug": topic.slug, "anything": "nowhere",
               # A valid reset link (its form is toured); as a confirmation link it is not
               # one, so the tour also sees the page of a link that does not work.
-              "token": tokens.issue(author, tokens.RESET, 3600)}
+              "token": tokens.issue(author, tokens.RESET, 3600),
+              "batch_id": create_batch(4, "Letter to households", "Riverside")[0].id}
     values.update(_optional_items(proposal, people))
     db.session.commit()
     return World(people, values)
