@@ -61,6 +61,7 @@ def build_world(app) -> dict:
     from forum.moderation import appeals, reports
     from forum.moderation import service as moderation
     from forum.moderation.models import Action
+    from forum.residents.service import create_batch
 
     author = make.user("Author", role="admin")
     admin, citizen, suspended = make.user("Admin", role="admin"), make.user("Citizen"), \
@@ -81,13 +82,32 @@ def build_world(app) -> dict:
     appeals.lodge(author, appeals.appealable_decision(author, appealed),
                   "Please think again about this.", "en")
     moderation.restrict(admin, suspended, Action.SUSPEND, "A reason given in public.", 7)
+    reset, confirm = _links(citizen, author, app)
     values = {"proposal_id": proposal.id, "comment_id": comment.id, "user_id": author.id,
               "topic_id": topic.id, "slug": topic.slug, "milestone_id": milestone.id,
-              "filename": "style.css", "name": "proposals", "anything": "nowhere"}
+              "filename": "style.css", "name": "proposals", "anything": "nowhere",
+              "token": reset, "batch_id": create_batch(3, "Town hall desk")[0].id}
     variants = [{"proposal_id": hidden.id, "comment_id": hidden_comment.id},
-                {"proposal_id": answered.id, "user_id": citizen.id}]
+                {"proposal_id": answered.id, "user_id": citizen.id, "token": confirm}]
     return {"values": values, "variants": variants,
             "people": {"author": author, "admin": admin, "suspended": suspended}}
+
+
+def _links(citizen, author, app) -> tuple[str, str]:
+    """Return a citizen's password-reset link and the author's address confirmation.
+
+    With a mail server configured (nothing is sent during a request: the worker sends),
+    the forgot-password form and the author's "send the link again" are shown.
+    """
+    from forum.db import db
+    from forum.recovery import tokens
+
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=9)
+    citizen.email, author.email = "citizen@example.org", "author@example.org"
+    raw = (tokens.issue(citizen, tokens.RESET, 3600),
+           tokens.issue(author, tokens.CONFIRM, 3600, email=author.email))
+    db.session.commit()
+    return raw
 
 
 _discovered: dict[tuple, list] = {}

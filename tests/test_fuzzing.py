@@ -135,8 +135,9 @@ parts = st.one_of(value, st.builds(
 
 def test_post_routes_survive_any_json_document_and_any_multipart_body(app, bare_site):
     world, clients = bare_site
+    # The API takes no POST at all: it answers any of them with its JSON 404.
     routes = sorted(address for endpoint, address in post_routes(app, world).items()
-                    if endpoint not in ENDING)
+                    if endpoint not in ENDING and not endpoint.startswith("api."))
 
     @FUZZ
     @given(st.sampled_from(routes), st.sampled_from(["anonymous", "author", "admin"]),

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -29,6 +28,7 @@ from forum.accounts.models import User
 from forum.db import db
 from forum.leases import JobState
 from forum.notifications.models import MailJob, Notification
+from forum.notifications.outgoing import Claimed, envelope
 from forum.recovery import addresses
 
 log = logging.getLogger(__name__)
@@ -47,17 +47,6 @@ def queue(notifications: list[Notification]) -> None:
     for notification in notifications:
         if notification.user_id in with_address:
             db.session.add(MailJob(notification=notification, user_id=notification.user_id))
-
-
-@dataclass
-class Claimed:
-    """What a worker knows of a mail job it claimed."""
-
-    job_id: int
-    attempts: int
-    kind: str
-    user_id: int
-    notification_id: int | None
 
 
 def send_pending(worker_name: str = "mail", limit: int = 20) -> int:
@@ -156,19 +145,6 @@ def _message(notification: Notification, user: User) -> EmailMessage:
                                person=user)
         subject = _("News from %(site)s", site=config["SITE_NAME"])
     return envelope(f"notification-{notification.id}", user, subject, body)
-
-
-def envelope(name: str, user: User, subject: str, body: str) -> EmailMessage:
-    """Address a mail to a person; `name` makes its Message-ID, the same on every copy."""
-    config = current_app.config
-    domain = config["MAIL_FROM"].rpartition("@")[2] or "localhost"
-    message = EmailMessage()
-    message["Message-ID"] = f"<{name}@{domain}>"
-    message["Subject"] = subject
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = user.email
-    message.set_content(body)
-    return message
 
 
 def _send(message: EmailMessage) -> str | None:

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from forum import leases
 from forum.accounts.models import User
 from forum.db import db
-from forum.notifications import mail
 from forum.notifications.models import MailJob
+from forum.notifications.outgoing import Claimed, envelope
 from forum.recovery import addresses, tokens
 from forum.web.links import public_url
 
@@ -27,7 +27,7 @@ KINDS = {addresses.PASSWORD_RESET: (tokens.RESET, "PASSWORD_RESET_SECONDS"),
          addresses.CONFIRMATION: (tokens.CONFIRM, "EMAIL_CONFIRMATION_SECONDS")}
 
 
-def compose(job: mail.Claimed) -> EmailMessage | None:
+def compose(job: Claimed) -> EmailMessage | None:
     """Write an account mail with a fresh link, or None when it is no longer owed."""
     purpose, lifetime = KINDS[job.kind]
     seconds = current_app.config[lifetime]
@@ -44,10 +44,10 @@ def compose(job: mail.Claimed) -> EmailMessage | None:
         subject = (_("Your new password for %(site)s", site=config["SITE_NAME"])
                    if purpose == tokens.RESET else
                    _("Confirm your e-mail address for %(site)s", site=config["SITE_NAME"]))
-    return mail.envelope(f"{job.kind}-{job.job_id}", user, subject, body)
+    return envelope(f"{job.kind}-{job.job_id}", user, subject, body)
 
 
-def _recipient(job: mail.Claimed) -> User | None:
+def _recipient(job: Claimed) -> User | None:
     if job.kind == addresses.CONFIRMATION:  # the address is not confirmed yet, by nature
         user = db.session.get(User, job.user_id)
         ok = user is not None and user.email and user.deleted_at is None \
@@ -57,7 +57,7 @@ def _recipient(job: mail.Claimed) -> User | None:
                                                 addresses.deliverable()))
 
 
-def _queued_at(job: mail.Claimed) -> datetime | None:
+def _queued_at(job: Claimed) -> datetime | None:
     return db.session.scalar(select(MailJob.created_at).where(MailJob.id == job.job_id))
 
 
