@@ -125,3 +125,17 @@ def test_answers_are_added_to_a_demo_loaded_before_them(runner):
     assert result.output.strip() == f"demo loaded: {loaded[1]} answers, {loaded[2]} milestones"
     assert (counts(), db.session.scalar(select(func.count(OfficialAnswer.id))),
             db.session.scalar(select(func.count(Milestone.id)))) == loaded
+
+
+def test_the_demo_has_verified_residents_counted_apart(runner):
+    result = runner.invoke(args=["forum", "demo"])
+    assert "22 verified residents" in result.output
+    verified = set(db.session.scalars(select(User.id).where(User.verified_at.is_not(None))))
+    assert {u.district for u in db.session.scalars(select(User).where(
+        User.id.in_(verified)))} == {"Riverside", "Old Town", "Hillside"}
+    for proposal in db.session.scalars(select(Proposal)):
+        supporters = set(db.session.scalars(select(Support.user_id).where(
+            Support.proposal_id == proposal.id)))
+        assert proposal.verified_support_count == len(supporters & verified)
+    assert any(0 < p.verified_support_count < p.support_count
+               for p in db.session.scalars(select(Proposal)))

@@ -25,7 +25,7 @@ class _Loader:
         self.data = data
         self.now = utcnow()
         self.counts = {"users": 0, "topics": 0, "proposals": 0, "comments": 0, "supports": 0,
-                       "answers": 0, "milestones": 0}
+                       "answers": 0, "milestones": 0, "verified residents": 0}
         # Demo accounts get an unusable password unless the operator asks for one.
         self.password_hash = hash_password(password or secrets.token_urlsafe(32))
         self.users: dict[str, User] = {}
@@ -46,6 +46,7 @@ class _Loader:
         for salt, entry in enumerate(self.data["proposals"]):
             self.proposal(entry, salt)
         db.session.commit()
+        self.residents(self.data.get("residents"))
         return {name: count for name, count in self.counts.items() if count}
 
     def user(self, entry) -> User:
@@ -114,6 +115,21 @@ class _Loader:
                     language=milestone["language"],
                     due_on=(self.now - timedelta(days=milestone["days_ago"])).date()))
                 self.counts["milestones"] += 1
+
+    def residents(self, entry) -> None:
+        """Verify some people with codes of a batch per district, as a town would, once."""
+        from forum.residents import service
+        from forum.residents.models import VerificationBatch
+
+        if not entry or db.session.scalar(select(VerificationBatch.id).where(
+                VerificationBatch.label.startswith(entry["label"])).limit(1)):
+            return
+        for district, names in entry["districts"].items():
+            _batch, codes = service.create_batch(len(names), f"{entry['label']} ({district})",
+                                                 district)
+            for name, code in zip(names, codes, strict=True):
+                if service.redeem(self.users[name], code) == service.Redeemed.VERIFIED:
+                    self.counts["verified residents"] += 1
 
     def comment(self, proposal: Proposal, entry, parent: Comment | None, salt: int) -> None:
         created = max(self.when(entry["days_ago"], salt), parent.created_at if parent
