@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from forum.recovery import views as recovery
     from forum.residents import views as residents
     from forum.search import views as search
+    from forum.thresholds import labels as threshold_labels
 
     fragments.init_app(app)
     for blueprint in (errors.bp, health.bp, i18n.bp, accounts.bp, proposals.blueprint(),
@@ -74,6 +75,6 @@ def _register_blueprints(app: Flask) -> None:
                   proposals_views.TEMPLATE_GLOBALS, comments.TEMPLATE_GLOBALS,
                   machine_translation.TEMPLATE_GLOBALS,
                   notifications.TEMPLATE_GLOBALS, accountability.TEMPLATE_GLOBALS,
-                  moderation_views.TEMPLATE_GLOBALS):
+                  moderation_views.TEMPLATE_GLOBALS, threshold_labels.TEMPLATE_GLOBALS):
         templating.add_globals(app, names)
     cli.init_app(app)

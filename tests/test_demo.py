@@ -139,3 +139,13 @@ def test_the_demo_has_verified_residents_counted_apart(runner):
         assert proposal.verified_support_count == len(supporters & verified)
     assert any(0 < p.verified_support_count < p.support_count
                for p in db.session.scalars(select(Proposal)))
+
+
+def test_the_demo_has_proposals_past_their_support_threshold(runner, client):
+    runner.invoke(args=["forum", "demo"])
+    obliged = list(db.session.scalars(select(Proposal).where(
+        Proposal.answer_due_at.is_not(None))))
+    assert obliged and all(p.support_count >= 20 and p.topic.slug == "mobility"
+                           for p in obliged)
+    text = main(client.get("/accountability")).text
+    assert "Answers that supports oblige" in text and "Overdue answers" in text

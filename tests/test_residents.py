@@ -254,7 +254,7 @@ def test_a_code_redeemed_by_two_people_at_once_verifies_one(app):
         ids = [make.user().id, make.user().id]
         barrier, outcome = threading.Barrier(2), []
 
-        def one(user_id, code=code):
+        def one(user_id, code=code, barrier=barrier, outcome=outcome):
             with app.app_context():
                 barrier.wait(30)
                 outcome.append(service.redeem(db.session.get(User, user_id), code))

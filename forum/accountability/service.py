@@ -17,8 +17,9 @@ from sqlalchemy import case, func, select
 
 from forum.answers.models import DECISION_STATES, OfficialAnswer
 from forum.answers.service import milestones_of
-from forum.db import db
+from forum.db import db, utcnow
 from forum.proposals.models import Proposal, ProposalState
+from forum.thresholds.service import standing
 
 # What a state breakdown lists, in this order.
 STATES = tuple(ProposalState)
@@ -34,6 +35,20 @@ class Figures:
     withdrawn_answered: int = 0
     days_to_answer: list[float] = field(default_factory=list)
     days_to_decision: list[float] = field(default_factory=list)
+    # Answers obliged by support thresholds (forum.thresholds), by where each stands.
+    obligations: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("in_time", "late", "overdue", "due"), 0))
+
+    @property
+    def obliged(self) -> int:
+        """Count the proposals whose supports oblige an answer."""
+        return sum(self.obligations.values())
+
+    @property
+    def share_in_time(self) -> float | None:
+        """Of the obliged answers whose deadline passed or that came, the share in time."""
+        settled = self.obliged - self.obligations["due"]
+        return self.obligations["in_time"] / settled if settled else None
 
     @property
     def published(self) -> int:
@@ -101,6 +116,11 @@ def report(topic_id: int | None = None) -> Report:
                 target.days_to_decision.append(days_between(row.created_at, row.first_decision))
             if row.state == ProposalState.WITHDRAWN:
                 target.withdrawn_answered += 1
+    now = utcnow()
+    for row in db.session.execute(_obligations(topic_id)):
+        where = standing(row.answer_due_at, row.first_answer, now)
+        for target in (found.overall, found.by_topic.setdefault(row.topic_id, Figures())):
+            target.obligations[where] += 1
     return found
 
 
@@ -123,6 +143,24 @@ def _first_answers(topic_id: int | None):
              .join(OfficialAnswer, OfficialAnswer.proposal_id == Proposal.id))
     return _visible(query, topic_id).group_by(Proposal.id, Proposal.topic_id, Proposal.state,
                                               Proposal.created_at)
+
+
+def _obligations(topic_id: int | None):
+    query = (select(Proposal.topic_id, Proposal.answer_due_at,
+                    func.min(OfficialAnswer.created_at).label("first_answer"))
+             .outerjoin(OfficialAnswer, OfficialAnswer.proposal_id == Proposal.id)
+             .where(Proposal.answer_due_at.is_not(None)))
+    return _visible(query, topic_id).group_by(Proposal.id, Proposal.topic_id,
+                                              Proposal.answer_due_at)
+
+
+def overdue(topic_id: int | None = None, limit: int = DELIVERED_SHOWN) -> list[Proposal]:
+    """Return visible proposals whose obliged answer is late, the longest overdue first."""
+    answered = select(OfficialAnswer.id).where(OfficialAnswer.proposal_id == Proposal.id)
+    query = _visible(select(Proposal).where(Proposal.answer_due_at < utcnow(),
+                                            ~answered.exists()), topic_id)
+    return list(db.session.scalars(query.order_by(Proposal.answer_due_at, Proposal.id)
+                                   .limit(limit)))
 
 
 def delivered(state: str, topic_id: int | None = None,

@@ -37,7 +37,8 @@ def _page(topic: Topic | None, topics: list[Topic], report: service.Report):
     figures = report.by_topic.get(topic.id, service.Figures()) if topic else report.overall
     delivered = {state: service.delivered(state, topic_id)
                  for state in (ProposalState.IMPLEMENTED, ProposalState.ACCEPTED)}
-    listed = [p for found in delivered.values() for p in found]
+    late = service.overdue(topic_id)
+    listed = [p for found in delivered.values() for p in found] + late
     timelines = service.timelines(listed)
     milestones = [m for found in timelines.values() for m in found]
     texts = for_request([*topics, *listed, *milestones])
@@ -47,7 +48,7 @@ def _page(topic: Topic | None, topics: list[Topic], report: service.Report):
                      medians=charts.median_chart(report, topics, texts))
     return render_template("accountability/index.html", topic=topic, topics=topics,
                            figures=figures, report=report, delivered=delivered,
-                           timelines=timelines, texts=texts, charts=drawn,
+                           timelines=timelines, texts=texts, charts=drawn, overdue=late,
                            empty=service.Figures(), state_colours=charts.STATE_COLOURS)
 
 

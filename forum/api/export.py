@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased
 
 from forum.accounts.models import User
@@ -23,6 +23,7 @@ from forum.machine_translation.models import Translation
 from forum.machine_translation.translatable import TYPES, source_hash
 from forum.proposals.models import Proposal, Topic
 from forum.templating import id_url_template
+from forum.thresholds.service import standing
 
 
 def _author(model):
@@ -70,7 +71,11 @@ def _proposals_query():
                    Proposal.created_at, Proposal.edited_at, Proposal.withdrawn_at,
                    Proposal.deleted_at, Proposal.hidden_at, Proposal.locked_at,
                    Proposal.support_count, Proposal.verified_support_count,
-                   Proposal.comment_count, Proposal.duplicate_of_id)
+                   Proposal.comment_count, Proposal.duplicate_of_id,
+                   Proposal.threshold_reached_at, Proposal.answer_due_at,
+                   select(func.min(OfficialAnswer.created_at))
+                   .where(OfficialAnswer.proposal_id == Proposal.id)
+                   .scalar_subquery().label("first_answer_at"))
             .join(Topic, Topic.id == Proposal.topic_id).outerjoin(user, joined))
 
 
@@ -116,7 +121,16 @@ def _proposal_fields(row) -> dict:
             "hidden": row.hidden_at is not None, "locked": row.locked_at is not None,
             "support_count": row.support_count,
             "verified_support_count": row.verified_support_count,
-            "comment_count": row.comment_count, "duplicate_of": row.duplicate_of_id}
+            "comment_count": row.comment_count, "duplicate_of": row.duplicate_of_id,
+            "threshold_reached_at": _when(row.threshold_reached_at),
+            "answer_due_at": _when(row.answer_due_at),
+            "answered_within_deadline": _in_time(row)}
+
+
+def _in_time(row) -> bool | None:
+    """Whether an answer obliged by supports came by its deadline (None: not yet known)."""
+    where = standing(row.answer_due_at, row.first_answer_at)
+    return {"in_time": True, "late": False, "overdue": False}.get(where or "")
 
 
 def _comment_is_tombstone(row) -> bool:
@@ -149,7 +163,8 @@ SOURCES: dict[str, Source] = {source.name: source for source in (
     Source("proposals", "proposal", Proposal, _proposals_query,
            ("id", "url", "topic", "state", "author", "language", "created_at", "edited_at",
             "withdrawn_at", "deleted", "hidden", "locked", "support_count",
-            "verified_support_count", "comment_count", "duplicate_of"),
+            "verified_support_count", "comment_count", "duplicate_of", "threshold_reached_at",
+            "answer_due_at", "answered_within_deadline"),
            _proposal_fields, _proposal_is_tombstone),
     Source("comments", "comment", Comment, _comments_query,
            ("id", "proposal_id", "parent_id", "depth", "author", "alignment", "language",

@@ -49,6 +49,8 @@ def proposal(item, texts: TranslationLookup, full: bool = False) -> dict:
            "created_at": _when(item.created_at),
            "edited_at": _when(item.edited_at), "support_count": item.support_count,
            "verified_support_count": item.verified_support_count,
+           "threshold_reached_at": _when(item.threshold_reached_at),
+           "answer_due_at": _when(item.answer_due_at),
            "comment_count": item.comment_count, "hidden": hidden,
            "locked": item.locked_at is not None}
     if full and not hidden:
@@ -103,7 +105,10 @@ def figures(found) -> dict:
             "share_decided": rounded(found.share_decided),
             "median_days_to_answer": rounded(found.median_days_to_answer),
             "median_days_to_decision": rounded(found.median_days_to_decision),
-            "states": dict(found.states)}
+            "states": dict(found.states),
+            "answer_obligations": {"proposals": found.obliged, **found.obligations,
+                                   "share_answered_within_deadline":
+                                   rounded(found.share_in_time)}}
 
 
 def topic_figures(item, found, texts: TranslationLookup) -> dict:

@@ -47,6 +47,7 @@ class _Loader:
             self.proposal(entry, salt)
         db.session.commit()
         self.residents(self.data.get("residents"))
+        self.thresholds()
         return {name: count for name, count in self.counts.items() if count}
 
     def user(self, entry) -> User:
@@ -115,6 +116,22 @@ class _Loader:
                     language=milestone["language"],
                     due_on=(self.now - timedelta(days=milestone["days_ago"])).date()))
                 self.counts["milestones"] += 1
+
+    def thresholds(self) -> None:
+        """Give topics their support thresholds, and date each proposal past one as if it
+        had passed it the day after publication, once."""
+        from forum.thresholds import service as thresholds
+
+        for entry in self.data["topics"]:
+            topic = self.topics[entry["slug"]]
+            if entry.get("answer_threshold") and topic.answer_threshold is None:
+                topic.answer_threshold, topic.answer_days = (entry["answer_threshold"],
+                                                             entry["answer_days"])
+                db.session.flush()
+                for proposal in db.session.scalars(select(Proposal).where(
+                        Proposal.topic_id == topic.id)):
+                    thresholds.check([proposal.id], now=proposal.created_at + timedelta(days=1))
+        db.session.commit()
 
     def residents(self, entry) -> None:
         """Verify some people with codes of a batch per district, as a town would, once."""

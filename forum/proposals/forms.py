@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forum.web.forms import Form, language_choices
 
@@ -35,8 +35,24 @@ class TopicForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(2, 120)])
     description = TextAreaField(_l("Description"), validators=[Length(max=500)])
     language = SelectField(_l("Written in"), validators=[DataRequired()])
+    answer_threshold = IntegerField(
+        _l("Supports that oblige an answer (optional)"),
+        validators=[Optional(), NumberRange(1, 1_000_000)],
+        description=_l("A proposal with this many supports must get an official answer."))
+    answer_days = IntegerField(_l("Days to answer"), validators=[Optional(), NumberRange(1, 3650)],
+                               description=_l("Counted from the day the proposal reaches the "
+                                              "threshold."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if (self.answer_threshold.data is None) != (self.answer_days.data is None):
+            empty = self.answer_days if self.answer_days.data is None else self.answer_threshold
+            empty.errors = [_l("Give both the number of supports and the days, or neither.")]
+            return False
+        return True
 

@@ -37,6 +37,9 @@ class Topic(Model):
     language: Mapped[str] = mapped_column(String(8))
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # This many supports oblige an official answer within answer_days (forum.thresholds).
+    answer_threshold: Mapped[int | None]
+    answer_days: Mapped[int | None]
 
 
 LISTED = "hidden_at IS NULL AND pinned_at IS NULL"
@@ -94,6 +97,9 @@ class Proposal(Model):
     support_count: Mapped[int] = mapped_column(default=0)
     # Of those, the supports of verified residents (forum.residents).
     verified_support_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When the topic's support threshold was reached, and the answer it obliges is due.
+    threshold_reached_at: Mapped[datetime | None]
+    answer_due_at: Mapped[datetime | None] = mapped_column(index=True)
     comment_count: Mapped[int] = mapped_column(default=0)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Moderation.

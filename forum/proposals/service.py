@@ -24,6 +24,7 @@ from forum.items import ItemKind
 from forum.notifications import service as notifications
 from forum.pagination import Page
 from forum.proposals.models import Proposal, ProposalState, Support, Topic
+from forum.thresholds import service as thresholds
 
 SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "newest": (Proposal.created_at.desc(), Proposal.id.desc()),
@@ -187,6 +188,7 @@ def support(user, proposal: Proposal) -> bool:
         db.session.rollback()
         return False
     _add_to_count(proposal.id, 1, user.verified_at is not None)
+    thresholds.check([proposal.id])
     notifications.notify([proposal.author_id], "support", item_type=ItemKind.PROPOSAL,
                          item_id=proposal.id, proposal_id=proposal.id, actor_id=user.id)
     db.session.commit()

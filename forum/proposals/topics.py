@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from forum.content.authoring import add_error
@@ -12,6 +13,7 @@ from forum.proposals import access, service
 from forum.proposals.forms import TopicForm
 from forum.proposals.models import Topic
 from forum.proposals.views import bp
+from forum.thresholds import service as thresholds
 
 
 def _require_admin() -> None:
@@ -49,6 +51,12 @@ def edit_topic(topic_id: int):
         except ContentError as error:
             add_error(form, error)
         else:
+            reached = thresholds.set_threshold(topic, form.answer_threshold.data,
+                                               form.answer_days.data)
+            if reached:
+                flash(ngettext("%(num)s proposal is past the new threshold and awaits an "
+                               "answer.", "%(num)s proposals are past the new threshold and "
+                               "await an answer.", len(reached)))
             flash(_("The topic is saved."))
             return redirect(url_for(".manage_topics"))
     return render_template("proposals/topic_edit.html", topic=topic,

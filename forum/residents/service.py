@@ -18,6 +18,7 @@ from forum.db import db, utcnow
 from forum.proposals.models import Proposal, Support
 from forum.residents import codes
 from forum.residents.models import VerificationBatch, VerificationCode
+from forum.thresholds import service as thresholds
 
 MAX_BATCH = 100_000
 
@@ -55,6 +56,7 @@ def redeem(user: User, typed: str) -> Redeemed:
         return Redeemed.REFUSED
     user.verified_at, user.district, user.verified_batch_id = utcnow(), batch.district, batch.id
     _move_supports(user.id, +1)
+    thresholds.check(select(Support.proposal_id).where(Support.user_id == user.id))
     db.session.commit()
     return Redeemed.VERIFIED
 
