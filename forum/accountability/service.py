@@ -118,7 +118,7 @@ def report(topic_id: int | None = None) -> Report:
                 target.withdrawn_answered += 1
     now = utcnow()
     for row in db.session.execute(_obligations(topic_id)):
-        where = standing(row.answer_due_at, row.first_answer, now)
+        where = standing(row.answer_due_at, row.first_answer, now) or "due"
         for target in (found.overall, found.by_topic.setdefault(row.topic_id, Figures())):
             target.obligations[where] += 1
     return found

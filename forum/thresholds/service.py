@@ -47,7 +47,7 @@ def check(proposal_ids=None, topic_id: int | None = None, now: datetime | None =
         marked = db.session.execute(
             update(Proposal).where(Proposal.id == proposal_id,
                                    Proposal.threshold_reached_at.is_(None))
-            .values(threshold_reached_at=now, answer_due_at=now + timedelta(days=days))
+            .values(threshold_reached_at=now, answer_due_at=now + timedelta(days=days or 0))
             .execution_options(synchronize_session=False))
         if rows_changed(marked) != 1:
             continue  # another process marked it first
