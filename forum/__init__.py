@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from forum.audit import views as audit
     from forum.comments import views as comments
     from forum.errors import handlers as errors
+    from forum.feeds import views as feeds
     from forum.machine_translation import views as machine_translation
     from forum.moderation import views as moderation_views
     from forum.notifications import views as notifications
@@ -67,7 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (errors.bp, health.bp, i18n.bp, accounts.bp, proposals.blueprint(),
                       comments.bp, machine_translation.bp, notifications.bp, answers.bp,
                       accountability.bp, moderation.blueprint(), search.bp, privacy.bp,
-                      recovery.bp, audit.bp, residents.bp):
+                      recovery.bp, audit.bp, residents.bp, feeds.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.blueprint(), url_prefix="/api/v1")
     # Names templates use, each registered by the feature that owns it.

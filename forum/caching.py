@@ -32,7 +32,7 @@ from forum.lru import SizedLRU
 PRIVATE_TABLES = {"translation_jobs", "mail_jobs", "notifications", "follows", "reports",
                   "appeals", "account_sessions", "content_versions", "account_tokens",
                   "recovery_codes", "admin_actions", "verification_batches",
-                  "verification_codes"}
+                  "verification_codes", "topic_follows", "digests"}
 _WROTE = "forum.content_changed"
 
 

@@ -88,10 +88,10 @@ def test_the_figures_of_each_topic_and_overall(town):
     assert only_housing.overall.median_days_to_answer == 2.0
 
 
-def test_the_figures_cost_two_queries_whatever_the_number_of_proposals(town, queries):
-    with queries.counting():
+def test_the_figures_cost_three_queries_whatever_the_number_of_proposals(town, queries):
+    with queries.counting():  # states, first answers, answers obliged by supports
         service.report()
-    assert queries.count == 2
+    assert queries.count == 3
 
 
 def cells(table) -> list[list[str]]:
@@ -198,7 +198,9 @@ def test_the_figures_in_the_api(client, town):
         "share_answered": 0.7143, "share_decided": 0.4286,
         "median_days_to_answer": 3.0, "median_days_to_decision": 7.5,
         "states": {"open": 2, "under_review": 1, "accepted": 1, "rejected": 1,
-                   "implemented": 1, "withdrawn": 2}}
+                   "implemented": 1, "withdrawn": 2},
+        "answer_obligations": {"proposals": 0, "in_time": 0, "late": 0, "overdue": 0,
+                               "due": 0, "share_answered_within_deadline": None}}
     by_slug = {t["slug"]: t for t in document["topics"]}
     assert by_slug[housing.slug]["share_answered"] == 0.6667
     assert by_slug[housing.slug]["median_days_to_decision"] is None

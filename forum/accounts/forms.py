@@ -5,6 +5,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from forum.accounts import password_policy
@@ -72,6 +73,11 @@ class SettingsForm(Form):
     email = EmailField(_l("E-mail (optional)"),
                        validators=[Optional(), Regexp(EMAIL_RE, message=NOT_AN_ADDRESS),
                                    Length(max=254)])
+    mail_frequency = SelectField(_l("Notifications by e-mail"), default="immediate", choices=[
+        SelectChoice("immediate", _l("One e-mail for each")),
+        SelectChoice("daily", _l("A daily digest")),
+        SelectChoice("weekly", _l("A weekly digest")),
+        SelectChoice("none", _l("None: I read them in the forum"))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -41,6 +41,9 @@ class User(UserMixin, Model):
     # A verified resident (forum.residents): when, in which district if the code's batch
     # named one, and through which batch, so that a leaked batch can be revoked.
     verified_at: Mapped[datetime | None]
+    # How notifications reach their address: immediate | daily | weekly | none.
+    mail_frequency: Mapped[str] = mapped_column(String(16), default="immediate",
+                                                server_default="immediate")
     district: Mapped[str | None] = mapped_column(String(100))
     verified_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("verification_batches.id", ondelete="SET NULL"), index=True)

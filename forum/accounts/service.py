@@ -79,9 +79,12 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
-def update_settings(user: User, language: str, email: str | None) -> None:
+def update_settings(user: User, language: str, email: str | None,
+                    mail_frequency: str | None = None) -> None:
     """Save a person's preferred language and optional e-mail."""
     user.language = language
+    if mail_frequency is not None:
+        user.mail_frequency = mail_frequency
     if (email or None) != user.email:
         user.email = email or None
         addresses.address_changed(user)

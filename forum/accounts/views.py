@@ -162,7 +162,8 @@ def change_password():
 def settings():
     form = SettingsForm(obj=current_user)
     if form.validate_on_submit():
-        service.update_settings(current_user, form.language.data, form.email.data)
+        service.update_settings(current_user, form.language.data, form.email.data,
+                                form.mail_frequency.data)
         flash(_("Your settings are saved."))
         return redirect(url_for(".settings"))
     return render_template("accounts/settings.html", form=form, end_form=ConfirmForm(),

@@ -42,8 +42,10 @@ def queue(notifications: list[Notification]) -> None:
     """Owe a mail for each notification whose person gave an address (caller commits)."""
     if not configured() or not notifications:
         return
+    # People on a daily or weekly digest get theirs later (forum.notifications.digests).
     with_address = set(db.session.scalars(select(User.id).where(
-        User.id.in_({n.user_id for n in notifications}), addresses.deliverable())))
+        User.id.in_({n.user_id for n in notifications}), addresses.deliverable(),
+        User.mail_frequency == "immediate")))
     for notification in notifications:
         if notification.user_id in with_address:
             db.session.add(MailJob(notification=notification, user_id=notification.user_id))
@@ -62,6 +64,10 @@ def send_pending(worker_name: str = "mail", limit: int = 20) -> int:
 
 def _compose(job: Claimed) -> EmailMessage | None:
     """Write the mail a job owes, or None when it is no longer owed."""
+    if job.kind == "digest":
+        from forum.notifications import digests
+
+        return digests.compose(job)
     if job.kind != "notification":
         from forum.recovery import mail as account_mail  # its own kinds, its own module
 
@@ -130,7 +136,11 @@ class Mailer:
         """Nothing to prepare: a mail claimed by a dead worker is free once its lease ends."""
 
     def run_batch(self) -> int:
-        """Send one batch of owed mail; return how many were sent."""
+        """Owe the digests whose period ended, send one batch of owed mail; return how
+        many were sent."""
+        from forum.notifications import digests
+
+        digests.owe_due()
         return send_pending(self.name)
 
     def release(self) -> None:

@@ -47,11 +47,14 @@ class MailJob(LeasedJob, Model):
     __table_args__ = (Index("ix_mail_jobs_claim", "state", "not_before"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # notification | password_reset | email_confirmation (forum.recovery.mail)
+    # notification | digest | password_reset | email_confirmation (forum.recovery.mail)
     kind: Mapped[str] = mapped_column(String(24), default="notification")
     # Set for notifications only: an account mail is about the person's account.
     notification_id: Mapped[int | None] = mapped_column(
         ForeignKey("notifications.id", ondelete="CASCADE"), unique=True)
+    # Set for a digest's mail (forum.notifications.digests).
+    digest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("digests.id", ondelete="CASCADE"), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -70,4 +73,37 @@ class Follow(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"),
                                              index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TopicFollow(Model):
+    """A person following a topic: they hear of each new proposal in it."""
+
+    __tablename__ = "topic_follows"
+    __table_args__ = (UniqueConstraint("user_id", "topic_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"),
+                                          index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Digest(Model):
+    """One person's daily or weekly digest: the notifications of one stretch of time.
+
+    Made once per person and period end (a unique constraint, whichever worker comes
+    first); each covers from where the last one stopped, so no notification falls between
+    two digests even after downtime. A digest with nothing in it owes no mail.
+    """
+
+    __tablename__ = "digests"
+    __table_args__ = (UniqueConstraint("user_id", "covers_until"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    frequency: Mapped[str] = mapped_column(String(8))
+    covers_from: Mapped[datetime]
+    covers_until: Mapped[datetime]
+    notifications: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,12 +7,12 @@ gave an address an e-mail (notifications.mail), in the same transaction.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.db import db, rows_changed, utcnow
 from forum.items import ItemKind
-from forum.notifications.models import Follow, Notification
+from forum.notifications.models import Follow, Notification, TopicFollow
 from forum.pagination import paginate
 
 PAGE_SIZE = 30
@@ -100,3 +100,37 @@ def mark_all_read(user) -> int:
         .values(read_at=utcnow()).execution_options(synchronize_session=False))
     db.session.commit()
     return rows_changed(result)
+
+
+def topic_followers(topic_id: int) -> list[int]:
+    """Return the ids of the people following a topic."""
+    return list(db.session.scalars(select(TopicFollow.user_id).where(
+        TopicFollow.topic_id == topic_id)))
+
+
+def follows_topic(user, topic_id: int) -> bool:
+    """Say whether `user` follows the topic (no query for visitors)."""
+    if not (user and user.is_authenticated):
+        return False
+    return db.session.scalar(select(TopicFollow.id).where(
+        TopicFollow.user_id == user.id, TopicFollow.topic_id == topic_id)) is not None
+
+
+def follow_topic(user, topic_id: int) -> bool:
+    """Follow a topic; False if already following (commits)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(TopicFollow(user_id=user.id, topic_id=topic_id))
+    except IntegrityError:  # already following, perhaps from another tab
+        return False
+    db.session.commit()
+    return True
+
+
+def unfollow_topic(user, topic_id: int) -> bool:
+    """Stop following a topic; False if not following (commits)."""
+    gone = db.session.execute(delete(TopicFollow).where(TopicFollow.user_id == user.id,
+                                                        TopicFollow.topic_id == topic_id))
+    db.session.commit()
+    return rows_changed(gone) > 0
+

@@ -1,7 +1,7 @@
 """The notifications page and following proposals."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,6 +12,7 @@ from forum.items import ItemKind
 from forum.machine_translation.reading import for_request
 from forum.notifications import service
 from forum.proposals import access as proposal_access
+from forum.proposals import service as proposals
 from forum.proposals.models import Proposal
 from forum.web.arguments import load_allowed, page_arg
 from forum.web.forms import ConfirmForm
@@ -24,7 +25,12 @@ def unread_notifications() -> int:
     return service.unread_count(current_user) if current_user.is_authenticated else 0
 
 
-TEMPLATE_GLOBALS = {"unread_notifications": unread_notifications}
+def follows_topic(topic) -> bool:
+    """Say whether the current person follows a topic (no query for visitors)."""
+    return service.follows_topic(current_user, topic.id)
+
+
+TEMPLATE_GLOBALS = {"unread_notifications": unread_notifications, "follows_topic": follows_topic}
 
 
 @bp.get("/notifications")
@@ -60,3 +66,18 @@ def follow(proposal_id: int):
         elif service.start_following(current_user, proposal):
             flash(_("You follow this proposal: you will hear of new comments and answers."))
     return redirect(url_for("proposals.show", proposal_id=proposal.id))
+
+
+@bp.post("/topics/<slug>/follow")
+@login_required
+def follow_topic(slug: str):
+    topic = proposals.find_topic(slug)
+    if topic is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        if request.form.get("action") == "unfollow":
+            service.unfollow_topic(current_user, topic.id)
+            flash(_("You no longer follow this topic."))
+        elif service.follow_topic(current_user, topic.id):
+            flash(_("You follow this topic: you will hear of each new proposal in it."))
+    return redirect(url_for("proposals.topic", slug=topic.slug))

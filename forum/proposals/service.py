@@ -85,6 +85,9 @@ def create_proposal(author, topic: Topic, title: str, body: str, language: str) 
     db.session.add(proposal)
     db.session.flush()
     notifications.follow(author.id, proposal.id)  # authors hear of comments and answers
+    notifications.notify(notifications.topic_followers(topic.id), "topic_proposal",
+                         item_type=ItemKind.PROPOSAL, item_id=proposal.id,
+                         proposal_id=proposal.id, actor_id=author.id)
     db.session.commit()
     return proposal
 

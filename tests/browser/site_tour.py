@@ -17,7 +17,7 @@ from forum.recovery import tokens
 from forum.residents.service import create_batch
 
 # Endpoints that are not pages a person reads: downloads, redirects, the JSON API.
-NOT_PAGES = ("static", "languages.choose", "api.", "health.", "privacy.download",
+NOT_PAGES = ("static", "languages.choose", "api.", "health.", "feeds.", "privacy.download",
              "privacy.security_txt", "accountability.export")
 ROLES = ("anonymous", "citizen", "moderator", "admin")
 
