@@ -85,6 +85,9 @@ def test_an_admin_sets_a_threshold_and_proposals_already_past_it_are_obliged(app
     db.session.expire_all()
     assert topic.answer_threshold is None
     assert reload(popular).answer_due_at is not None  # removing the threshold later too
+    audit = page(client.get("/admin/audit")).find("table").text
+    assert "mobility: 4 supports, answer within 45 days" in audit
+    assert "mobility: no threshold" in audit
 
 
 def test_the_proposal_page_says_where_the_obliged_answer_stands(app, council):

@@ -22,7 +22,11 @@ ACTION_LABELS = {
     "role_given": _l("changed the role of"),
     "verification_batch_created": _l("made a batch of verification codes"),
     "verification_batch_revoked": _l("withdrew a batch of verification codes"),
+    "answer_threshold_set": _l("set the supports that oblige an answer in a topic"),
 }
+
+# Actions done to one person's account: without one, that account was deleted since.
+ACCOUNT_ACTIONS = ("password_reset_issued", "role_given")
 
 
 def action_label(action: str) -> str:
@@ -48,6 +52,12 @@ def detail_label(entry: AdminAction) -> str:
         return ngettext("%(label)s: %(num)s account no longer verified",
                         "%(label)s: %(num)s accounts no longer verified", facts["size"],
                         label=label)
+    if entry.action == "answer_threshold_set" and entry.detail.startswith("{"):
+        facts = json.loads(entry.detail)
+        if facts["supports"] is None:
+            return _("%(topic)s: no threshold", topic=facts["topic"])
+        return _("%(topic)s: %(supports)s supports, answer within %(days)s days",
+                 topic=facts["topic"], supports=facts["supports"], days=facts["days"])
     return entry.detail
 
 
@@ -57,4 +67,5 @@ def index():
     if not current_user.is_admin:
         abort(403)
     return render_template("audit/index.html", entries=service.recent(page_arg()),
-                           action_label=action_label, detail_label=detail_label)
+                           action_label=action_label, detail_label=detail_label,
+                           account_actions=ACCOUNT_ACTIONS)

@@ -52,7 +52,7 @@ def edit_topic(topic_id: int):
             add_error(form, error)
         else:
             reached = thresholds.set_threshold(topic, form.answer_threshold.data,
-                                               form.answer_days.data)
+                                               form.answer_days.data, current_user)
             if reached:
                 flash(ngettext("%(num)s proposal is past the new threshold and awaits an "
                                "answer.", "%(num)s proposals are past the new threshold and "

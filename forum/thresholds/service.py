@@ -8,12 +8,14 @@ supports are all supports, or only verified residents' with ANSWER_THRESHOLD_VER
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, select, update
 
 from forum.accounts.models import Role, User
+from forum.audit import service as audit
 from forum.db import db, rows_changed, utcnow
 from forum.items import ItemKind
 from forum.notifications import service as notifications
@@ -63,9 +65,15 @@ def _admins() -> list[int]:
                                                         User.deleted_at.is_(None))))
 
 
-def set_threshold(topic: Topic, supports: int | None, days: int | None) -> list[int]:
-    """Set a topic's threshold (None for none); mark proposals already past it (commits)."""
+def set_threshold(topic: Topic, supports: int | None, days: int | None,
+                  admin: User | None = None) -> list[int]:
+    """Set a topic's threshold (None for none), in the audit log if it changed; mark the
+    proposals already past it (commits)."""
+    before = (topic.answer_threshold, topic.answer_days)
     topic.answer_threshold, topic.answer_days = (supports, days) if supports else (None, None)
+    if (topic.answer_threshold, topic.answer_days) != before:
+        audit.record("answer_threshold_set", admin, detail=json.dumps(
+            {"topic": topic.slug, "supports": topic.answer_threshold, "days": topic.answer_days}))
     db.session.flush()
     reached = check(topic_id=topic.id)
     db.session.commit()
