@@ -71,6 +71,21 @@ def test_the_recovery_codes_and_a_refused_code_are_accessible(app, live_server, 
     assert axe_violations(page) == []
 
 
+@pytest.mark.browser
+def test_a_printed_sheet_of_verification_codes_is_accessible(app, live_server, page):
+    need(AXE.exists(), f"axe-core at {AXE} (make test installs it from the npm registry)")
+    world = build_world()
+    log_in(page, world.people["admin"])
+    page.goto("/admin/residents")
+    page.get_by_label("Number of codes").fill("6")
+    page.get_by_label("What the batch is for").fill("Town hall desk")
+    page.get_by_label("District (optional)").fill("Riverside")
+    page.get_by_role("button", name="Make the codes").click()
+    page.wait_for_selector("ul.code-sheet")
+    assert page.locator("ul.code-sheet li").count() == 6
+    assert axe_violations(page) == []
+
+
 def tab_to(page, predicate: str, limit: int = 80) -> None:
     """Press Tab until the focused element matches a JavaScript predicate on `el`."""
     for _ in range(limit):
