@@ -197,3 +197,16 @@ def test_a_topic_feed_lists_its_visible_proposals(app):
     assert listed.find("link", rel="alternate", type="application/atom+xml") is not None
     assert client.get("/topics/nowhere/feed.atom").status_code == 404
     assert client.get(f"/proposals/{gone.id}/feed.atom").status_code == 404
+
+
+def test_a_worker_looks_for_due_digests_once_a_minute(app, smtp, start, monkeypatch):
+    marta = person_on("daily")
+    news_for(marta, datetime(2026, 12, 7, 10, 0))
+    mailer, calls = mail.Mailer("w1"), []
+    monkeypatch.setattr(digests, "owe_due", lambda: calls.append(1) or 0)
+    mailer.run_batch()
+    mailer.run_batch()
+    assert calls == [1]
+    mailer.digests_checked -= mail.Mailer.DIGEST_CHECK_SECONDS
+    mailer.run_batch()
+    assert calls == [1, 1]
