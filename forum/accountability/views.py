@@ -1,7 +1,7 @@
 """The public accountability pages, overall and per topic, and the open-data page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app, render_template
 from flask_babel import format_percent
 
 from forum.accountability import charts, service
@@ -26,9 +26,7 @@ def overview():
 @bp.get("/accountability/<slug>")
 @cacheable
 def topic(slug: str):
-    found = proposals.find_topic(slug)
-    if found is None:
-        abort(404)
+    found = proposals.topic_or_404(slug)
     return _page(found, [found], service.report(found.id))
 
 

@@ -53,9 +53,7 @@ def proposal(proposal_id: int):
 @bp.get("/topics/<slug>/feed.atom")
 @cacheable
 def topic(slug: str):
-    found = proposals.find_topic(slug)
-    if found is None:
-        abort(404)
+    found = proposals.topic_or_404(slug)
     listed = list(db.session.scalars(select(Proposal).where(
         Proposal.topic_id == found.id, Proposal.hidden_at.is_(None))
         .order_by(Proposal.id.desc()).limit(ENTRIES)))

@@ -1,7 +1,7 @@
 """The notifications page and following proposals."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -71,9 +71,7 @@ def follow(proposal_id: int):
 @bp.post("/topics/<slug>/follow")
 @login_required
 def follow_topic(slug: str):
-    topic = proposals.find_topic(slug)
-    if topic is None:
-        abort(404)
+    topic = proposals.topic_or_404(slug)
     if ConfirmForm().validate_on_submit():
         if request.form.get("action") == "unfollow":
             service.unfollow_topic(current_user, topic.id)

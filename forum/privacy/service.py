@@ -39,6 +39,7 @@ from forum.items import ItemKind
 from forum.moderation.models import Report
 from forum.notifications.models import Follow, Notification
 from forum.privacy import references
+from forum.proposals import service as proposal_service
 from forum.proposals.models import Proposal, Support
 
 PLACEHOLDER_PREFIX = "former-participant-"
@@ -137,11 +138,8 @@ def _settle_reports(item_type: str, ids: list[int], now) -> None:
 def _withdraw_supports(user_id: int, verified: bool) -> None:
     # One support per person and proposal (a unique constraint), so each count drops by one.
     supported = select(Support.proposal_id).where(Support.user_id == user_id)
-    counts = {"support_count": Proposal.support_count - 1}
-    if verified:
-        counts["verified_support_count"] = Proposal.verified_support_count - 1
     db.session.execute(update(Proposal).where(Proposal.id.in_(supported))
-                       .values(counts)
+                       .values(proposal_service.count_change(-1, verified))
                        .execution_options(synchronize_session=False))
     db.session.execute(delete(Support).where(Support.user_id == user_id))
 

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -73,6 +73,14 @@ def find_topic(slug: str) -> Topic | None:
     if "\x00" in slug:  # PostgreSQL refuses NUL in text: such a slug names no topic
         return None
     return db.session.scalar(select(Topic).where(Topic.slug == slug))
+
+
+def topic_or_404(slug: str) -> Topic:
+    """Return the topic with this slug, or answer 404."""
+    found = find_topic(slug)
+    if found is None:
+        abort(404)
+    return found
 
 
 def create_proposal(author, topic: Topic, title: str, body: str, language: str) -> Proposal:
@@ -210,10 +218,16 @@ def withdraw_support(user, proposal: Proposal) -> bool:
     return True
 
 
-def _add_to_count(proposal_id: int, delta: int, verified: bool) -> None:
-    # In SQL, not in Python: concurrent supports from several processes must all count.
-    counts = {"support_count": Proposal.support_count + delta}
+def count_change(delta: int, verified: bool) -> dict[str, Any]:
+    """The support counts one person's support (1) or its withdrawal (-1) moves, in SQL."""
+    counts: dict[str, Any] = {"support_count": Proposal.support_count + delta}
     if verified:
         counts["verified_support_count"] = Proposal.verified_support_count + delta
-    db.session.execute(update(Proposal).where(Proposal.id == proposal_id).values(counts)
+    return counts
+
+
+def _add_to_count(proposal_id: int, delta: int, verified: bool) -> None:
+    # In SQL, not in Python: concurrent supports from several processes must all count.
+    db.session.execute(update(Proposal).where(Proposal.id == proposal_id)
+                       .values(count_change(delta, verified))
                        .execution_options(synchronize_session=False))

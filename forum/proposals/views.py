@@ -53,9 +53,7 @@ def list_all():
 @bp.get("/topics/<slug>")
 @cacheable
 def topic(slug: str):
-    found = service.find_topic(slug)
-    if found is None:
-        abort(404)
+    found = service.topic_or_404(slug)
     return _list_page("proposals/list.html", topic=found)
 
 

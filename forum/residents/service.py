@@ -10,11 +10,11 @@ import json
 from datetime import timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
 from forum.accounts.models import User
 from forum.audit import service as audit
-from forum.db import db, utcnow
+from forum.db import db, rows_changed, utcnow
 from forum.proposals.models import Proposal, Support
 from forum.residents import codes
 from forum.residents.models import VerificationBatch, VerificationCode
@@ -55,7 +55,7 @@ def redeem(user: User, typed: str) -> Redeemed:
         db.session.rollback()
         return Redeemed.REFUSED
     user.verified_at, user.district, user.verified_batch_id = utcnow(), batch.district, batch.id
-    _move_supports(user.id, +1)
+    _move_supports(select(User.id).where(User.id == user.id), +1)
     thresholds.check(select(Support.proposal_id).where(Support.user_id == user.id))
     db.session.commit()
     return Redeemed.VERIFIED
@@ -66,16 +66,16 @@ def revoke_batch(batch: VerificationBatch, admin: User | None = None) -> int:
     if batch.revoked_at is not None:
         return 0
     batch.revoked_at = utcnow()
-    people = list(db.session.scalars(select(User.id).where(User.verified_batch_id == batch.id)))
-    for user_id in people:
-        _move_supports(user_id, -1)
-    db.session.execute(update(User).where(User.verified_batch_id == batch.id)
-                       .values(verified_at=None, district=None, verified_batch_id=None)
-                       .execution_options(synchronize_session=False))
-    audit.record("verification_batch_revoked", admin, detail=_facts(batch, size=len(people)))
+    people = select(User.id).where(User.verified_batch_id == batch.id)
+    _move_supports(people, -1)
+    unverified = rows_changed(db.session.execute(
+        update(User).where(User.verified_batch_id == batch.id)
+        .values(verified_at=None, district=None, verified_batch_id=None)
+        .execution_options(synchronize_session=False)))
+    audit.record("verification_batch_revoked", admin, detail=_facts(batch, size=unverified))
     db.session.commit()
     db.session.expire_all()
-    return len(people)
+    return unverified
 
 
 def _facts(batch: VerificationBatch, size: int) -> str:
@@ -84,11 +84,16 @@ def _facts(batch: VerificationBatch, size: int) -> str:
                        "size": size})
 
 
-def _move_supports(user_id: int, delta: int) -> None:
-    """Count (or stop counting) a person's supports as a verified resident's."""
-    supported = select(Support.proposal_id).where(Support.user_id == user_id)
-    db.session.execute(update(Proposal).where(Proposal.id.in_(supported))
-                       .values(verified_support_count=Proposal.verified_support_count + delta)
+def _move_supports(people: Select, delta: int) -> None:
+    """Count (delta 1) or stop counting (-1) some people's supports as verified residents',
+    in one statement however many they are."""
+    theirs = Support.user_id.in_(people)
+    per_proposal = select(func.count(Support.id)).where(
+        Support.proposal_id == Proposal.id, theirs).scalar_subquery()
+    db.session.execute(update(Proposal)
+                       .where(Proposal.id.in_(select(Support.proposal_id).where(theirs)))
+                       .values(verified_support_count=Proposal.verified_support_count
+                               + delta * per_proposal)
                        .execution_options(synchronize_session=False))
 
 

@@ -44,7 +44,7 @@ def check(proposal_ids=None, topic_id: int | None = None, now: datetime | None =
             proposal_ids if isinstance(proposal_ids, Select) else list(proposal_ids)))
     if topic_id is not None:
         query = query.where(Proposal.topic_id == topic_id)
-    reached = []
+    reached, admins = [], None
     for proposal_id, state, days in db.session.execute(query).all():
         marked = db.session.execute(
             update(Proposal).where(Proposal.id == proposal_id,
@@ -55,7 +55,8 @@ def check(proposal_ids=None, topic_id: int | None = None, now: datetime | None =
             continue  # another process marked it first
         reached.append(proposal_id)
         if state == ProposalState.OPEN:  # one the institution has not answered yet
-            notifications.notify(_admins(), "threshold", item_type=ItemKind.PROPOSAL,
+            admins = admins if admins is not None else _admins()
+            notifications.notify(admins, "threshold", item_type=ItemKind.PROPOSAL,
                                  item_id=proposal_id, proposal_id=proposal_id)
     return reached
 
