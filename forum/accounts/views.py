@@ -169,14 +169,8 @@ def settings():
     return render_template("accounts/settings.html", form=form, end_form=ConfirmForm(),
                            logins=sessions.count(current_user.id),
                            codes_left=codes.remaining(current_user.id),
-                           unconfirmed=_unconfirmed(current_user)), \
+                           unconfirmed=addresses.awaits_confirmation(current_user)), \
         422 if form.errors else 200
-
-
-def _unconfirmed(user: User) -> bool:
-    """Say whether the person's address waits for its confirmation."""
-    return bool(user.email) and addresses.confirmation_required() \
-        and user.email_confirmed_at is None
 
 
 @bp.get("/people/<int:user_id>")

@@ -7,10 +7,12 @@ stored, sanitised HTML. Hidden and deleted texts are left out.
 """
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import NamedTuple
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 
 from forum.answers.models import OfficialAnswer
@@ -23,6 +25,21 @@ from forum.proposals.models import Proposal
 
 bp = Blueprint("feeds", __name__)
 ENTRIES = 50
+
+
+class Entry(NamedTuple):
+    """One entry of a feed: `name` makes its id unique within the feed."""
+
+    name: str
+    title: str
+    link: str
+    created: datetime
+    html: Markup
+    author: str
+
+
+def _signed(user) -> str:
+    return user.display_name if user else _("former participant")
 
 
 @bp.get("/proposals/<int:proposal_id>/feed.atom")
@@ -39,13 +56,12 @@ def proposal(proposal_id: int):
     texts = for_request([found, *comments, *answers])
     title = texts.shown(found, "title").plain
     link = url_for("proposals.show", proposal_id=found.id, _external=True)
-    entries = [(f"answer-{a.id}", _("Official answer: %(title)s", title=title),
-                f"{link}#answer-{a.id}", a.created_at, texts.shown(a, "body").html,
-                current_app.config["SITE_NAME"]) for a in answers]
-    entries += [(f"comment-{c.id}", _("Comment on %(title)s", title=title),
-                 url_for("comments.show", comment_id=c.id, _external=True), c.created_at,
-                 texts.shown(c, "body").html,
-                 c.author.display_name if c.author else _("former participant"))
+    entries = [Entry(f"answer-{a.id}", _("Official answer: %(title)s", title=title),
+                     f"{link}#answer-{a.id}", a.created_at, texts.shown(a, "body").html,
+                     current_app.config["SITE_NAME"]) for a in answers]
+    entries += [Entry(f"comment-{c.id}", _("Comment on %(title)s", title=title),
+                      url_for("comments.show", comment_id=c.id, _external=True),
+                      c.created_at, texts.shown(c, "body").html, _signed(c.author))
                 for c in comments]
     return _atom(f"proposal-{found.id}", title, link, entries)
 
@@ -58,16 +74,15 @@ def topic(slug: str):
         Proposal.topic_id == found.id, Proposal.hidden_at.is_(None))
         .order_by(Proposal.id.desc()).limit(ENTRIES)))
     texts = for_request([found, *listed])
-    entries = [(f"proposal-{p.id}", texts.shown(p, "title").plain,
-                url_for("proposals.show", proposal_id=p.id, _external=True), p.created_at,
-                texts.shown(p, "body").html,
-                p.author.display_name if p.author else _("former participant"))
+    entries = [Entry(f"proposal-{p.id}", texts.shown(p, "title").plain,
+                     url_for("proposals.show", proposal_id=p.id, _external=True),
+                     p.created_at, texts.shown(p, "body").html, _signed(p.author))
                for p in listed]
     return _atom(f"topic-{found.id}", texts.shown(found, "name").plain,
                  url_for("proposals.topic", slug=found.slug, _external=True), entries)
 
 
-def _atom(name: str, title: str, link: str, entries: list[tuple]) -> Response:
+def _atom(name: str, title: str, link: str, entries: list[Entry]) -> Response:
     from feedgen.feed import FeedGenerator  # lxml underneath: only feed requests load it
 
     feed = FeedGenerator()
@@ -77,17 +92,15 @@ def _atom(name: str, title: str, link: str, entries: list[tuple]) -> Response:
     feed.link(href=link, rel="alternate")
     feed.link(href=request.url, rel="self")
     feed.author({"name": site})
-    newest = max((entry[3] for entry in entries), default=None)
-    for entry_id, entry_title, href, created, html, author in sorted(entries,
-                                                                    key=lambda e: e[3]):
+    for entry in sorted(entries, key=lambda e: e.created):
         item = feed.add_entry()
-        item.id(f"{link}#{entry_id}")
-        item.title(entry_title)
-        item.link(href=href)
-        item.published(created.replace(tzinfo=UTC))
-        item.updated(created.replace(tzinfo=UTC))
-        item.author({"name": author})
-        item.content(str(html), type="html")
-    if newest is not None:
-        feed.updated(newest.replace(tzinfo=UTC))
+        item.id(f"{link}#{entry.name}")
+        item.title(entry.title)
+        item.link(href=entry.link)
+        item.published(entry.created.replace(tzinfo=UTC))
+        item.updated(entry.created.replace(tzinfo=UTC))
+        item.author({"name": entry.author})
+        item.content(str(entry.html), type="html")
+    if entries:
+        feed.updated(max(e.created for e in entries).replace(tzinfo=UTC))
     return Response(feed.atom_str(pretty=False), mimetype="application/atom+xml")

@@ -28,9 +28,11 @@ from forum import leases
 from forum.accounts.models import User
 from forum.db import db
 from forum.leases import JobState
+from forum.notifications import digests
 from forum.notifications.models import MailJob, Notification
 from forum.notifications.outgoing import Claimed, envelope
 from forum.recovery import addresses
+from forum.recovery import mail as account_mail
 
 log = logging.getLogger(__name__)
 MAX_AGE = timedelta(days=1)  # after downtime, do not mail about old news
@@ -65,14 +67,12 @@ def send_pending(worker_name: str = "mail", limit: int = 20) -> int:
 
 def _compose(job: Claimed) -> EmailMessage | None:
     """Write the mail a job owes, or None when it is no longer owed."""
-    if job.kind == "digest":
-        from forum.notifications import digests
+    compose = {"notification": _notification, "digest": digests.compose}.get(
+        job.kind, account_mail.compose)  # the other kinds are account mails
+    return compose(job)
 
-        return digests.compose(job)
-    if job.kind != "notification":
-        from forum.recovery import mail as account_mail  # its own kinds, its own module
 
-        return account_mail.compose(job)
+def _notification(job: Claimed) -> EmailMessage | None:
     found = db.session.execute(
         select(Notification, User).join(User, User.id == Notification.user_id)
         .where(Notification.id == job.notification_id, addresses.deliverable())).first()
@@ -144,8 +144,6 @@ class Mailer:
     def run_batch(self) -> int:
         """Owe the digests whose period ended (once a minute), send one batch of owed mail;
         return how many were sent."""
-        from forum.notifications import digests
-
         if time.monotonic() - self.digests_checked >= self.DIGEST_CHECK_SECONDS:
             digests.owe_due()
             self.digests_checked = time.monotonic()

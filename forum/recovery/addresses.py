@@ -31,6 +31,12 @@ def deliverable() -> ColumnElement[bool]:
     return User.email.is_not(None) & User.deleted_at.is_(None) & confirmed
 
 
+def awaits_confirmation(user: User) -> bool:
+    """Say whether a person's address must still be confirmed before it gets mail."""
+    return bool(user.email) and user.deleted_at is None and user.email_confirmed_at is None \
+        and confirmation_required()
+
+
 def mails_today(user_id: int, kind: str) -> int:
     """Count the account mails of one kind owed to a person in the last 24 hours."""
     return db.session.scalar(select(func.count(MailJob.id)).where(

@@ -40,7 +40,7 @@ def compose(job: Claimed) -> EmailMessage | None:
     config = current_app.config
     with force_locale(user.language):
         body = render_template(f"recovery/{job.kind}.txt", person=user, hours=seconds // 3600,
-                               link=_link(link, raw))
+                               link=public_url(link, token=raw))
         subject = (_("Your new password for %(site)s", site=config["SITE_NAME"])
                    if purpose == tokens.RESET else
                    _("Confirm your e-mail address for %(site)s", site=config["SITE_NAME"]))
@@ -50,16 +50,10 @@ def compose(job: Claimed) -> EmailMessage | None:
 def _recipient(job: Claimed) -> User | None:
     if job.kind == addresses.CONFIRMATION:  # the address is not confirmed yet, by nature
         user = db.session.get(User, job.user_id)
-        ok = user is not None and user.email and user.deleted_at is None \
-            and user.email_confirmed_at is None
-        return user if ok else None
+        return user if user is not None and addresses.awaits_confirmation(user) else None
     return db.session.scalar(select(User).where(User.id == job.user_id,
                                                 addresses.deliverable()))
 
 
 def _queued_at(job: Claimed) -> datetime | None:
     return db.session.scalar(select(MailJob.created_at).where(MailJob.id == job.job_id))
-
-
-def _link(endpoint: str, raw: str) -> str:
-    return public_url(endpoint, token=raw)

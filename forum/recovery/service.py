@@ -100,8 +100,7 @@ def confirm_address(raw: str) -> User:
 
 def resend_confirmation(user: User) -> bool:
     """Owe another confirmation mail, within the day's share (commits)."""
-    if user.email is None or user.email_confirmed_at is not None \
-            or not addresses.confirmation_required():
+    if not addresses.awaits_confirmation(user):
         return False
     owed = addresses.owe(user, addresses.CONFIRMATION)
     db.session.commit()

@@ -22,7 +22,7 @@ residents_cli = AppGroup("residents", help="Verification codes for residents.")
 def make_codes(count, label, district, valid_days, csv_path, sheet_path) -> None:
     """Make COUNT one-time codes; they are written out now and never shown again."""
     from forum.residents.service import create_batch
-    from forum.residents.views import rows_csv
+    from forum.residents.sheets import rows_csv
     from forum.web.links import public_url
 
     for path in (csv_path, sheet_path):

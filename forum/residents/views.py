@@ -1,16 +1,13 @@
 """Redeeming a verification code, and the administrators' page for batches of them."""
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum.db import db, utcnow
 from forum.extensions import write_limit
-from forum.residents import service
+from forum.residents import service, sheets
 from forum.residents.forms import BatchForm, RedeemForm
 from forum.residents.models import VerificationBatch
 from forum.web.forms import ConfirmForm
@@ -73,19 +70,7 @@ def revoke(batch_id: int):
 
 
 def _csv(batch: VerificationBatch, codes: list[str]) -> Response:
-    return Response(rows_csv(batch, codes, public_url("residents.verify")),
+    return Response(sheets.rows_csv(batch, codes, public_url("residents.verify")),
                     mimetype="text/csv",
                     headers={**NO_STORE, "Content-Disposition":
                              f'attachment; filename="verification-codes-{batch.id}.csv"'})
-
-
-def rows_csv(batch: VerificationBatch, codes: list[str], verify_url: str) -> str:
-    """Write a batch's codes as CSV, one row per code, for a mail merge."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["batch", "label", "district", "code", "redeem_at", "expires_at", "site"])
-    for code in codes:
-        writer.writerow([batch.id, batch.label, batch.district or "", code, verify_url,
-                         batch.expires_at.isoformat() + "Z" if batch.expires_at else "",
-                         current_app.config["SITE_NAME"]])
-    return out.getvalue()
