@@ -89,8 +89,10 @@ class Generator:
     def make_topics(self) -> list[int]:
         from forum.proposals.models import Topic
 
+        # Process 1 is the one the migrations make for topics with no other process.
         rows = [dict(id=i, slug=f"topic-{i}", name=f"Topic {i}", description="A theme.",
-                     language="en", position=i, created_at=self.now) for i in range(1, 7)]
+                     language="en", position=i, created_at=self.now, process_id=1)
+                for i in range(1, 7)]
         self.insert(Topic, rows)
         return [r["id"] for r in rows]
 

@@ -20,3 +20,5 @@ class ItemKind(StrEnum):
     MILESTONE = "milestone"
     MODERATION = "moderation"  # a moderator's decision, for its public reason
     APPEAL = "appeal"
+    PROCESS = "process"        # a participatory process (forum.processes)
+    PHASE = "phase"

@@ -21,6 +21,8 @@ from forum.db import db, utcnow
 from forum.items import ItemKind
 from forum.machine_translation.models import Translation, TranslationJob
 from forum.notifications import service as notifications
+from forum.processes import rules as phases
+from forum.processes.models import Action
 from forum.proposals.models import Proposal
 
 TITLE_MAX_LENGTH = 200
@@ -34,6 +36,7 @@ def give_answer(proposal: Proposal, author, state: str, body: str,
     """Publish an official answer, move the proposal to its state, tell author and followers."""
     if state not in ANSWER_STATES:
         raise validation.ContentError("state", _l("Choose one of the offered states."))
+    phases.require_open(proposal.topic.process, Action.ANSWER)
     config = current_app.config
     body = validation.check_length("body", body, config["PROPOSAL_BODY_MIN_LENGTH"],
                                    config["PROPOSAL_BODY_MAX_LENGTH"])

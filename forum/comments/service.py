@@ -22,6 +22,8 @@ from forum.db import db, utcnow
 from forum.items import ItemKind
 from forum.notifications import service as notifications
 from forum.pagination import Page, paginate, within
+from forum.processes import rules as phases
+from forum.processes.models import Action
 from forum.proposals.models import Proposal
 
 
@@ -37,6 +39,7 @@ def post_comment(author, proposal: Proposal, body: str, language: str,
                  alignment: str | None = None, parent: Comment | None = None) -> Comment:
     """Publish a comment or a reply; the translations it owes are committed with it."""
     body = validation.comment_body(body)
+    phases.require_open(proposal.topic.process, Action.COMMENT)
     if parent is not None and parent.proposal_id != proposal.id:
         raise validation.ContentError("parent", _l("That comment belongs to another discussion."))
     comment = Comment(proposal_id=proposal.id, author=author, body_source=body,

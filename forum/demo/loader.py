@@ -15,6 +15,7 @@ from forum.answers.models import Milestone, OfficialAnswer
 from forum.comments.models import Comment, path_segment
 from forum.content.render import render_markdown
 from forum.db import db, utcnow
+from forum.processes import service as processes
 from forum.proposals.models import Proposal, Support, Topic
 
 CONTENT = Path(__file__).with_name("content.json")
@@ -66,7 +67,8 @@ class _Loader:
         if found:
             return found
         topic = Topic(slug=entry["slug"], name=entry["name"], position=position,
-                      description=entry.get("description", ""), language=entry["language"])
+                      description=entry.get("description", ""), language=entry["language"],
+                      process_id=processes.default_process().id)
         db.session.add(topic)
         self.counts["topics"] += 1
         return topic

@@ -11,6 +11,7 @@ from forum.accounts.models import User
 from forum.db import Model, utcnow
 from forum.items import ItemKind
 from forum.machine_translation.translatable import translatable
+from forum.processes.models import Process
 
 
 class ProposalState(StrEnum):
@@ -40,6 +41,10 @@ class Topic(Model):
     # This many supports oblige an official answer within answer_days (forum.thresholds).
     answer_threshold: Mapped[int | None]
     answer_days: Mapped[int | None]
+    # The participatory process whose phases say what is open (forum.processes).
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id"), index=True)
+
+    process: Mapped[Process] = relationship()
 
 
 LISTED = "hidden_at IS NULL AND pinned_at IS NULL"

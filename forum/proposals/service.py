@@ -23,6 +23,9 @@ from forum.db import db, utcnow
 from forum.items import ItemKind
 from forum.notifications import service as notifications
 from forum.pagination import Page
+from forum.processes import rules as phases
+from forum.processes import service as processes
+from forum.processes.models import Action
 from forum.proposals.models import Proposal, ProposalState, Support, Topic
 from forum.thresholds import service as thresholds
 
@@ -40,16 +43,18 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "topic"
 
 
-def create_topic(name: str, description: str, language: str, slug: str | None = None) -> Topic:
-    """Create a topic; its name and description are translated like any text."""
+def create_topic(name: str, description: str, language: str, slug: str | None = None,
+                 process_id: int | None = None) -> Topic:
+    """Create a topic in a process (the first one unless told); translated like any text."""
     name = validation.check_length("name", name, 2, 120)
     description = validation.check_length("description", description, 0, 500)
     slug = slugify(slug or name)
     if db.session.scalar(select(Topic.id).where(Topic.slug == slug)) is not None:
         raise validation.ContentError("slug", _l("A topic with this name exists already."))
     position = (db.session.scalar(select(func.max(Topic.position))) or 0) + 1
+    process_id = process_id or processes.default_process().id
     topic = Topic(slug=slug, name=name, description=description, position=position,
-                  language=validation.check_language(language))
+                  language=validation.check_language(language), process_id=process_id)
     db.session.add(topic)
     db.session.commit()
     return topic
@@ -87,6 +92,7 @@ def create_proposal(author, topic: Topic, title: str, body: str, language: str) 
     """Publish a proposal; the translations it owes are committed with it."""
     title = validation.title(title)
     body = validation.proposal_body(body)
+    phases.require_open(topic.process, Action.PROPOSE, field="topic")
     proposal = Proposal(topic=topic, author=author, title=title, body_source=body,
                         body_html=render_markdown(body),
                         language=validation.check_language(language))
@@ -110,7 +116,8 @@ def edit_proposal(proposal: Proposal, title: str, body: str, language: str,
         proposal.title, proposal.body_source, proposal.language = title, body, language
         proposal.body_html = render_markdown(body)
         proposal.edited_at = utcnow()
-    if topic is not None:
+    if topic is not None and topic.id != proposal.topic_id:
+        phases.require_open(topic.process, Action.PROPOSE, field="topic")
         proposal.topic = topic
     db.session.commit()
 
@@ -191,7 +198,11 @@ def has_supported(user, proposal: Proposal) -> bool:
 
 
 def support(user, proposal: Proposal) -> bool:
-    """Add a person's support; return False if they already supported it."""
+    """Add a person's support; return False if they already supported it.
+
+    Raises PhaseClosed when the proposal's process takes no supports today.
+    """
+    phases.require_open(proposal.topic.process, Action.SUPPORT)
     db.session.add(Support(user_id=user.id, proposal_id=proposal.id))
     try:
         db.session.flush()
@@ -207,7 +218,11 @@ def support(user, proposal: Proposal) -> bool:
 
 
 def withdraw_support(user, proposal: Proposal) -> bool:
-    """Take a person's support back; return False if there was none."""
+    """Take a person's support back; return False if there was none.
+
+    Closed with supports: the count a phase ends with is the count it hands on.
+    """
+    phases.require_open(proposal.topic.process, Action.SUPPORT)
     found = db.session.scalar(select(Support).where(
         Support.user_id == user.id, Support.proposal_id == proposal.id))
     if found is None:

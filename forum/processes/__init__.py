@@ -1,0 +1,1 @@
+"""Participatory processes: dated phases that say what is open, and the topics they use."""
