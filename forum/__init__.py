@@ -58,6 +58,8 @@ def _register_blueprints(app: Flask) -> None:
     from forum.moderation import views as moderation_views
     from forum.notifications import views as notifications
     from forum.privacy import views as privacy
+    from forum.processes import labels as process_labels
+    from forum.processes import views as processes
     from forum.proposals import views as proposals_views
     from forum.recovery import views as recovery
     from forum.residents import views as residents
@@ -68,7 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (errors.bp, health.bp, i18n.bp, accounts.bp, proposals.blueprint(),
                       comments.bp, machine_translation.bp, notifications.bp, answers.bp,
                       accountability.bp, moderation.blueprint(), search.bp, privacy.bp,
-                      recovery.bp, audit.bp, residents.bp, feeds.bp):
+                      recovery.bp, audit.bp, residents.bp, feeds.bp, processes.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.blueprint(), url_prefix="/api/v1")
     # Names templates use, each registered by the feature that owns it.
@@ -76,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
                   proposals_views.TEMPLATE_GLOBALS, comments.TEMPLATE_GLOBALS,
                   machine_translation.TEMPLATE_GLOBALS,
                   notifications.TEMPLATE_GLOBALS, accountability.TEMPLATE_GLOBALS,
-                  moderation_views.TEMPLATE_GLOBALS, threshold_labels.TEMPLATE_GLOBALS):
+                  moderation_views.TEMPLATE_GLOBALS, threshold_labels.TEMPLATE_GLOBALS,
+                  process_labels.TEMPLATE_GLOBALS):
         templating.add_globals(app, names)
     cli.init_app(app)

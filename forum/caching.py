@@ -17,6 +17,7 @@ A restart (an upgrade, new interface strings) starts empty.
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from typing import cast
 
 from flask import current_app, g, request, session
@@ -99,7 +100,11 @@ def _etag() -> str:
     from forum.i18n import reading_language
 
     version = db.session.scalar(select(ContentVersion.version)) or 0
-    key = f"{version}|{request.host_url}|{request.full_path}|{reading_language()}|{get_locale()}"
+    # The hour too: what a page says can change with the clock alone (a phase opens at
+    # midnight, an event is over, an answer becomes late) while no content changes.
+    hour = datetime.now(UTC).strftime("%Y%m%d%H")
+    key = (f"{version}|{hour}|{request.host_url}|{request.full_path}|{reading_language()}"
+           f"|{get_locale()}")
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

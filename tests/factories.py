@@ -33,6 +33,19 @@ def topic(name: str | None = None, language: str = "en"):
     return proposals.create_topic(name or f"Topic {next(_counter)}", "A topic.", language)
 
 
+def process(title: str | None = None, topics=(), phases=(), slug: str | None = None,
+            language: str = "en"):
+    """Create a process using `topics`, with phases given as (start, end, {action: bool})."""
+    from forum.processes import service as processes
+
+    made = processes.create_process(None, title or f"Process {next(_counter)}", "About it.",
+                                    language, slug, [t.id for t in topics])
+    for number, (starts_on, ends_on, opens) in enumerate(phases, 1):
+        processes.save_phase(None, made, f"Phase {number}", language, starts_on, ends_on,
+                             opens)
+    return made
+
+
 def proposal(author=None, topic_=None, title: str | None = None, body: str | None = None,
              language: str | None = None):
     """Publish a proposal."""

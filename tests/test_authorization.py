@@ -5,6 +5,8 @@ The table below must name every endpoint of the app: a new route without an entr
 """
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 import factories as make
@@ -73,6 +75,16 @@ EXPECTED = {
     "proposals.withdraw": {"GET": anyone(405), "POST": only("author", "/proposals/{proposal}")},
     "proposals.support": {"GET": anyone(405),
                           "POST": members("/proposals/{proposal}#support")},
+    "processes.index": {"GET": anyone(200), "POST": anyone(405)},
+    "processes.show": {"GET": anyone(200), "POST": anyone(405)},
+    "processes.manage": {"GET": only("admin", 200), "POST": only("admin", 422)},
+    "processes.edit": {"GET": only("admin", 200),
+                       "POST": only("admin", "/admin/processes/{process}/edit")},
+    "processes.add_phase": {"GET": anyone(405), "POST": only("admin", 422)},
+    "processes.edit_phase": {"GET": only("admin", 200),
+                             "POST": only("admin", "/admin/processes/{process}/edit#phases")},
+    "processes.delete_phase": {"GET": anyone(405),
+                               "POST": only("admin", "/admin/processes/{process}/edit#phases")},
     "proposals.manage_topics": {"GET": only("admin", 200), "POST": only("admin", 422)},
     "proposals.edit_topic": {"GET": only("admin", 200), "POST": only("admin", "/admin/topics")},
     "comments.create": {"GET": anyone(405), "POST": members(422)},
@@ -148,13 +160,17 @@ def world(app):
     proposal = make.proposal(author=author, topic_=topic)
     comment = make.comment(proposal, author=author)
     milestone = make.milestone(proposal)
+    # A process at the topic's own slug, so that one {slug} serves both kinds of page.
+    process = make.process("Housing plan", slug=topic.slug,
+                           phases=[(date(2020, 1, 1), date(2020, 2, 1), {"comments": True})])
     people = {"citizen": make.user("Citizen"), "moderator": make.user("Mod", role="moderator"),
               "admin": make.user("Admin", role="admin"), "author": author}
-    ids = {"proposal": proposal.id, "comment": comment.id}
+    ids = {"proposal": proposal.id, "comment": comment.id, "process": process.id}
     values = {"proposal_id": proposal.id, "comment_id": comment.id, "user_id": author.id,
               "topic_id": topic.id, "slug": topic.slug, "filename": "no-such-file.css",
               "anything": "nowhere", "milestone_id": milestone.id, "name": "proposals",
-              "token": reset_token(author), "batch_id": batch_id()}
+              "token": reset_token(author), "batch_id": batch_id(),
+              "process_id": process.id, "phase_id": process.phases[0].id}
     return people, ids, values
 
 

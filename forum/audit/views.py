@@ -23,6 +23,10 @@ ACTION_LABELS = {
     "verification_batch_created": _l("made a batch of verification codes"),
     "verification_batch_revoked": _l("withdrew a batch of verification codes"),
     "answer_threshold_set": _l("set the supports that oblige an answer in a topic"),
+    "process_created": _l("created a participatory process"),
+    "process_changed": _l("changed a participatory process"),
+    "phase_saved": _l("saved a phase of a process"),
+    "phase_deleted": _l("deleted a phase of a process"),
 }
 
 # Actions done to one person's account: without one, that account was deleted since.

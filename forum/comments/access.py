@@ -4,6 +4,8 @@ from __future__ import annotations
 from forum.accounts.access import can_moderate, can_write
 from forum.comments.models import Comment
 from forum.moderation.access import offers_report
+from forum.processes import rules as phases
+from forum.processes.models import Action
 from forum.proposals.access import can_comment, within_edit_window
 
 
@@ -38,7 +40,9 @@ class Viewer:
     def __init__(self, user, proposal):
         self.user = user
         self.user_id = user.id if user and user.is_authenticated else None
-        self.can_comment = can_comment(user, proposal)
+        # A phase that closed comments closes replies too (the service refuses them).
+        self.can_comment = (can_comment(user, proposal)
+                            and phases.is_open(proposal.topic.process, Action.COMMENT))
         self.proposal = proposal
         self.moderates = can_moderate(user)
 

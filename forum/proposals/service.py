@@ -179,11 +179,15 @@ def _pinned(filters: list, order) -> list[int]:
 
 
 def list_proposals(topic: Topic | None = None, sort: str = "newest", page: int = 1,
-                   state: str | None = None, per_page: int | None = None) -> Page:
+                   state: str | None = None, per_page: int | None = None,
+                   process=None) -> Page:
     """Return one page of proposals, with the total count (read from an index)."""
     per_page = min(per_page or current_app.config["PROPOSALS_PER_PAGE"], 100)
     page = max(page, 1)
     filters, order = _filters(topic, state), SORTS.get(sort, SORTS["newest"])
+    if process is not None:
+        filters.append(Proposal.topic_id.in_(select(Topic.id).where(
+            Topic.process_id == process.id)))
     items = _page_of_proposals(filters, order, (page - 1) * per_page, per_page)
     total = db.session.scalar(select(func.count(Proposal.id)).where(*filters)) or 0
     return Page(items, page, per_page, total)

@@ -15,6 +15,9 @@ from forum.db import db
 from forum.extensions import write_limit
 from forum.machine_translation.reading import for_request
 from forum.notifications import service as notifications
+from forum.processes import service as processes
+from forum.processes.labels import phase_refusal
+from forum.processes.rules import PhaseClosed
 from forum.proposals import access, fragments, service
 from forum.proposals.forms import ProposalForm
 from forum.proposals.labels import state_label
@@ -41,7 +44,10 @@ def _list_page(template: str, topic: Topic | None = None, **extra):
 @bp.get("/")
 @cacheable
 def index():
-    return _list_page("proposals/index.html")
+    current = [p for p in processes.current_processes() if p.title]
+    return _list_page("proposals/index.html", processes=current,
+                      process_texts=for_request([*current, *(f for p in current
+                                                             for f in p.phases)]))
 
 
 @bp.get("/proposals")
@@ -87,7 +93,8 @@ def show(proposal_id: int):
     thread = comments.thread_page(proposal, page_arg())
     answers = official.answers_of(proposal.id)
     milestones = official.milestones_of([proposal.id])[proposal.id]
-    texts = for_request([proposal, proposal.topic, *answers, *milestones, *thread.comments])
+    texts = for_request([proposal, proposal.topic, proposal.topic.process, *answers,
+                         *milestones, *thread.comments])
     return render_template("proposals/show.html", proposal=proposal, thread=thread,
                            texts=texts, access=access, answers=answers, milestones=milestones,
                            answer_access=answer_access,
@@ -102,7 +109,7 @@ def _comment_form(proposal):
     A form carries a CSRF token, which lives in the session: building one for a visitor
     would give every reader a cookie for nothing.
     """
-    if not access.can_comment(current_user, proposal):
+    if not access.can_comment(current_user, proposal) or phase_refusal(proposal, "comments"):
         return None
     return CommentForm(language=_writing_language())
 
@@ -152,15 +159,29 @@ def support(proposal_id: int):
     proposal = load_allowed(Proposal, proposal_id, access.can_support)
     if ConfirmForm().validate_on_submit():
         if request.form.get("action") == "withdraw":
-            service.withdraw_support(current_user, proposal)
-            flash(_("Your support is withdrawn."))
+            _withdraw_support(proposal)
         elif access.needs_verification(current_user):
             flash(_("Only verified residents can support proposals here. Enter the code "
                     "you received from the town on your account page."))
-        elif service.support(current_user, proposal):
-            flash(_("Thank you: your support is counted."))
         else:
-            flash(_("You already support this proposal."))
+            _support(proposal)
     return redirect(url_for(".show", proposal_id=proposal.id) + "#support")
 
 
+def _support(proposal: Proposal) -> None:
+    try:
+        if service.support(current_user, proposal):
+            flash(_("Thank you: your support is counted."))
+        else:
+            flash(_("You already support this proposal."))
+    except PhaseClosed as refused:
+        flash(str(refused.message))
+
+
+def _withdraw_support(proposal: Proposal) -> None:
+    try:
+        service.withdraw_support(current_user, proposal)
+    except PhaseClosed as refused:
+        flash(str(refused.message))
+    else:
+        flash(_("Your support is withdrawn."))
