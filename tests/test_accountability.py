@@ -83,7 +83,7 @@ def test_the_figures_of_each_topic_and_overall(town):
                               "implemented": 1, "withdrawn": 2}
     assert culture.id not in report.by_topic
 
-    only_housing = service.report(housing.id)
+    only_housing = service.report([housing.id])
     assert set(only_housing.by_topic) == {housing.id}
     assert only_housing.overall.median_days_to_answer == 2.0
 

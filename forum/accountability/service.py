@@ -39,6 +39,16 @@ class Figures:
     obligations: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
         ("in_time", "late", "overdue", "due"), 0))
 
+    def add(self, other: Figures) -> None:
+        """Count another set of proposals in with these (a process's topics)."""
+        for key, count in other.states.items():
+            self.states[key] = self.states.get(key, 0) + count
+        for key, count in other.obligations.items():
+            self.obligations[key] += count
+        self.withdrawn_answered += other.withdrawn_answered
+        self.days_to_answer += other.days_to_answer
+        self.days_to_decision += other.days_to_decision
+
     @property
     def obliged(self) -> int:
         """Count the proposals whose supports oblige an answer."""
@@ -98,18 +108,27 @@ class Report:
     by_topic: dict[int, Figures]
 
 
+def by_process(found: Report, topics) -> dict[int, Figures]:
+    """Return the figures of each process, from those of its topics."""
+    merged: dict[int, Figures] = {}
+    for topic in topics:
+        if topic.id in found.by_topic:
+            merged.setdefault(topic.process_id, Figures()).add(found.by_topic[topic.id])
+    return merged
+
+
 def days_between(start: datetime, end: datetime) -> float:
     """Return the days from `start` to `end`, to the fraction of a day."""
     return (end - start).total_seconds() / 86400
 
 
-def report(topic_id: int | None = None) -> Report:
-    """Compute the figures for every visible proposal, or for one topic's."""
+def report(topic_ids: list[int] | None = None) -> Report:
+    """Compute the figures for every visible proposal, or for those of some topics."""
     found = Report(Figures(), {})
-    for topic, state, count in db.session.execute(_state_counts(topic_id)):
+    for topic, state, count in db.session.execute(_state_counts(topic_ids)):
         for target in (found.overall, found.by_topic.setdefault(topic, Figures())):
             target.states[state] = target.states.get(state, 0) + count
-    for row in db.session.execute(_first_answers(topic_id)):
+    for row in db.session.execute(_first_answers(topic_ids)):
         for target in (found.overall, found.by_topic.setdefault(row.topic_id, Figures())):
             target.days_to_answer.append(days_between(row.created_at, row.first_answer))
             if row.first_decision is not None:
@@ -117,56 +136,56 @@ def report(topic_id: int | None = None) -> Report:
             if row.state == ProposalState.WITHDRAWN:
                 target.withdrawn_answered += 1
     now = utcnow()
-    for row in db.session.execute(_obligations(topic_id)):
+    for row in db.session.execute(_obligations(topic_ids)):
         where = standing(row.answer_due_at, row.first_answer, now) or "due"
         for target in (found.overall, found.by_topic.setdefault(row.topic_id, Figures())):
             target.obligations[where] += 1
     return found
 
 
-def _visible(query, topic_id: int | None):
+def _visible(query, topic_ids: list[int] | None):
     query = query.where(Proposal.hidden_at.is_(None))
-    return query if topic_id is None else query.where(Proposal.topic_id == topic_id)
+    return query if topic_ids is None else query.where(Proposal.topic_id.in_(topic_ids))
 
 
-def _state_counts(topic_id: int | None):
+def _state_counts(topic_ids: list[int] | None):
     query = select(Proposal.topic_id, Proposal.state, func.count(Proposal.id))
-    return _visible(query, topic_id).group_by(Proposal.topic_id, Proposal.state)
+    return _visible(query, topic_ids).group_by(Proposal.topic_id, Proposal.state)
 
 
-def _first_answers(topic_id: int | None):
+def _first_answers(topic_ids: list[int] | None):
     decision = case((OfficialAnswer.state.in_([s.value for s in DECISION_STATES]),
                      OfficialAnswer.created_at))
     query = (select(Proposal.id, Proposal.topic_id, Proposal.state, Proposal.created_at,
                     func.min(OfficialAnswer.created_at).label("first_answer"),
                     func.min(decision).label("first_decision"))
              .join(OfficialAnswer, OfficialAnswer.proposal_id == Proposal.id))
-    return _visible(query, topic_id).group_by(Proposal.id, Proposal.topic_id, Proposal.state,
+    return _visible(query, topic_ids).group_by(Proposal.id, Proposal.topic_id, Proposal.state,
                                               Proposal.created_at)
 
 
-def _obligations(topic_id: int | None):
+def _obligations(topic_ids: list[int] | None):
     query = (select(Proposal.topic_id, Proposal.answer_due_at,
                     func.min(OfficialAnswer.created_at).label("first_answer"))
              .outerjoin(OfficialAnswer, OfficialAnswer.proposal_id == Proposal.id)
              .where(Proposal.answer_due_at.is_not(None)))
-    return _visible(query, topic_id).group_by(Proposal.id, Proposal.topic_id,
+    return _visible(query, topic_ids).group_by(Proposal.id, Proposal.topic_id,
                                               Proposal.answer_due_at)
 
 
-def overdue(topic_id: int | None = None, limit: int = DELIVERED_SHOWN) -> list[Proposal]:
+def overdue(topic_ids: list[int] | None = None, limit: int = DELIVERED_SHOWN) -> list[Proposal]:
     """Return visible proposals whose obliged answer is late, the longest overdue first."""
     answered = select(OfficialAnswer.id).where(OfficialAnswer.proposal_id == Proposal.id)
     query = _visible(select(Proposal).where(Proposal.answer_due_at < utcnow(),
-                                            ~answered.exists()), topic_id)
+                                            ~answered.exists()), topic_ids)
     return list(db.session.scalars(query.order_by(Proposal.answer_due_at, Proposal.id)
                                    .limit(limit)))
 
 
-def delivered(state: str, topic_id: int | None = None,
+def delivered(state: str, topic_ids: list[int] | None = None,
               limit: int = DELIVERED_SHOWN) -> list[Proposal]:
     """Return the most recently active visible proposals in `state` (accepted, implemented)."""
-    query = _visible(select(Proposal).where(Proposal.state == state), topic_id)
+    query = _visible(select(Proposal).where(Proposal.state == state), topic_ids)
     return list(db.session.scalars(query.order_by(Proposal.last_activity_at.desc(),
                                                   Proposal.id.desc()).limit(limit)))
 

@@ -7,6 +7,8 @@ from forum.accountability.service import Figures
 from forum.comments.service import CommentNode
 from forum.i18n import language_name, native_language_name
 from forum.machine_translation.reading import ShownText, TranslationLookup
+from forum.processes import rules
+from forum.processes.models import Action
 
 
 def text(shown: ShownText, with_html: bool = False) -> dict:
@@ -36,7 +38,8 @@ def author(user) -> dict | None:
 def topic(item, texts: TranslationLookup) -> dict:
     """Describe a topic."""
     return {"id": item.id, "slug": item.slug, "name": text(texts.shown(item, "name")),
-            "description": text(texts.shown(item, "description"))}
+            "description": text(texts.shown(item, "description")),
+            "process": item.process.slug}
 
 
 def proposal(item, texts: TranslationLookup, full: bool = False) -> dict:
@@ -53,6 +56,8 @@ def proposal(item, texts: TranslationLookup, full: bool = False) -> dict:
            "answer_due_at": _when(item.answer_due_at),
            "comment_count": item.comment_count, "hidden": hidden,
            "locked": item.locked_at is not None}
+    if full:
+        out["process"] = {"id": item.topic.process.id, "slug": item.topic.process.slug}
     if full and not hidden:
         out["body"] = text(texts.shown(item, "body"), with_html=True)
     return out
@@ -95,6 +100,17 @@ def milestone(item, texts: TranslationLookup) -> dict:
             "title": text(texts.shown(item, "title"))}
 
 
+def event(item, discussed: bool, texts: TranslationLookup) -> dict:
+    """Describe an event treating a proposal: when (UTC, with its zone), where, and whether
+    its minutes say the proposal was discussed."""
+    return {"id": item.id, "url": url_for("events.show", event_id=item.id, _external=True),
+            "title": text(texts.shown(item, "title")), "kind": item.kind,
+            "starts_at": _when(item.starts_at), "ends_at": _when(item.ends_at),
+            "timezone": item.timezone, "capacity": item.capacity,
+            "registered_count": item.registered_count,
+            "minutes_published_at": _when(item.minutes_published_at), "discussed": discussed}
+
+
 def figures(found) -> dict:
     """Describe accountability figures (see forum/accountability/service.py)."""
     def rounded(value):
@@ -114,4 +130,30 @@ def figures(found) -> dict:
 def topic_figures(item, found, texts: TranslationLookup) -> dict:
     """Describe a topic's accountability figures (`found` is None when it has no proposals)."""
     return {"slug": item.slug, "name": text(texts.shown(item, "name")),
+            **figures(found or Figures())}
+
+
+def process(item, texts: TranslationLookup) -> dict:
+    """Describe a process and its phases; an untitled one is the forum's ongoing process."""
+    return {"id": item.id, "slug": item.slug,
+            "url": url_for("processes.show", slug=item.slug, _external=True),
+            "title": text(texts.shown(item, "title")) if item.title else None,
+            "description": text(texts.shown(item, "description"), with_html=True)
+            if item.description_source else None,
+            "status": rules.status(item),
+            "phases": [phase(p, texts) for p in item.phases]}
+
+
+def phase(item, texts: TranslationLookup) -> dict:
+    """Describe a phase: its dates (days in the instance's time zone) and what it opens."""
+    return {"id": item.id, "name": text(texts.shown(item, "name")),
+            "starts_on": item.starts_on.isoformat(), "ends_on": item.ends_on.isoformat(),
+            "current": rules.current_phase(item.process) is item,
+            "opens": [action.value for action in Action if item.opens(action)]}
+
+
+def process_figures(item, found, texts: TranslationLookup) -> dict:
+    """Describe a process's accountability figures (`found` is None without proposals)."""
+    return {"slug": item.slug,
+            "title": text(texts.shown(item, "title")) if item.title else None,
             **figures(found or Figures())}

@@ -11,6 +11,8 @@ from forum.caching import cacheable
 from forum.comments import service as comments
 from forum.db import db
 from forum.errors.handlers import error_response
+from forum.events import service as events
+from forum.processes import service as processes
 from forum.proposals import service as proposals
 from forum.proposals.models import Proposal, ProposalState, Topic
 
@@ -30,6 +32,27 @@ def topics():
     texts = texts_for(found)
     return jsonify({"language": texts.language,
                     "topics": [serialize.topic(t, texts) for t in found]})
+
+
+@bp.get("/processes")
+@cacheable
+def process_list():
+    found = processes.list_processes()
+    texts = texts_for([*found, *(phase for p in found for phase in p.phases)])
+    return jsonify({"language": texts.language,
+                    "processes": [serialize.process(p, texts) for p in found]})
+
+
+@bp.get("/processes/<slug>")
+@cacheable
+def process_detail(slug: str):
+    found = processes.find_process(slug)
+    if found is None:
+        fail(404, f"No process {slug!r}.", "unknown_process")
+    topics = processes.topics_of(found)
+    texts = texts_for([found, *found.phases, *topics])
+    return jsonify({"language": texts.language, **serialize.process(found, texts),
+                    "topics": [serialize.topic(t, texts) for t in topics]})
 
 
 @bp.get("/proposals")
@@ -66,11 +89,14 @@ def proposal_detail(proposal_id: int):
                                   int_arg("per_page", current_app.config["COMMENTS_PER_PAGE"], 500))
     answers = official.answers_of(proposal.id)
     milestones = official.milestones_of([proposal.id])[proposal.id]
-    texts = texts_for([proposal, *answers, *milestones, *thread.comments])
+    linked_events = events.events_of_proposal(proposal.id)
+    texts = texts_for([proposal, *answers, *milestones, *(e for e, _ in linked_events),
+                       *thread.comments])
     out = serialize.proposal(proposal, texts, full=True)
     out.update(language=texts.language, comments=serialize.comment_tree(thread.roots, texts),
                answers=[serialize.answer(a, texts) for a in answers],
                milestones=[serialize.milestone(m, texts) for m in milestones],
+               events=[serialize.event(e, discussed, texts) for e, discussed in linked_events],
                comments_page=thread.page, comments_pages=thread.pages,
                top_level_comments=thread.total_roots)
     return jsonify(out)

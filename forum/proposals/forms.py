@@ -33,6 +33,10 @@ class ProposalForm(Form):
 
 class TopicForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(2, 120)])
+    process_id = SelectField(_l("Participatory process"), coerce=int, validate_choice=False,
+                             validators=[Optional()],
+                          description=_l("Its phases say when proposals, comments and "
+                                         "supports are open in this topic."))
     description = TextAreaField(_l("Description"), validators=[Length(max=500)])
     language = SelectField(_l("Written in"), validators=[DataRequired()])
     answer_threshold = IntegerField(
@@ -43,9 +47,11 @@ class TopicForm(Form):
                                description=_l("Counted from the day the proposal reaches the "
                                               "threshold."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, processes, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
+        self.process_id.choices = [SelectChoice(p.id, p.title or _l("Ongoing discussion"))
+                                for p in processes]
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

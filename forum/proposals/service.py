@@ -25,7 +25,7 @@ from forum.notifications import service as notifications
 from forum.pagination import Page
 from forum.processes import rules as phases
 from forum.processes import service as processes
-from forum.processes.models import Action
+from forum.processes.models import Action, Process
 from forum.proposals.models import Proposal, ProposalState, Support, Topic
 from forum.thresholds import service as thresholds
 
@@ -52,7 +52,7 @@ def create_topic(name: str, description: str, language: str, slug: str | None = 
     if db.session.scalar(select(Topic.id).where(Topic.slug == slug)) is not None:
         raise validation.ContentError("slug", _l("A topic with this name exists already."))
     position = (db.session.scalar(select(func.max(Topic.position))) or 0) + 1
-    process_id = process_id or processes.default_process().id
+    process_id = _process_id(process_id) or processes.default_process().id
     topic = Topic(slug=slug, name=name, description=description, position=position,
                   language=validation.check_language(language), process_id=process_id)
     db.session.add(topic)
@@ -60,12 +60,22 @@ def create_topic(name: str, description: str, language: str, slug: str | None = 
     return topic
 
 
-def update_topic(topic: Topic, name: str, description: str, language: str) -> None:
-    """Rename or re-describe a topic."""
+def update_topic(topic: Topic, name: str, description: str, language: str,
+                 process_id: int | None = None) -> None:
+    """Rename or re-describe a topic, or move it to another process."""
     topic.name = validation.check_length("name", name, 2, 120)
     topic.description = validation.check_length("description", description, 0, 500)
     topic.language = validation.check_language(language)
+    if process_id is not None:
+        topic.process_id = _process_id(process_id)
     db.session.commit()
+
+
+def _process_id(process_id: int | None) -> int | None:
+    """Return the id of an existing process, or raise ContentError for an unknown one."""
+    if process_id is not None and db.session.get(Process, process_id) is None:
+        raise validation.ContentError("process_id", _l("Choose one of the offered processes."))
+    return process_id
 
 
 def list_topics() -> list[Topic]:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from forum.content.authoring import add_error
 from forum.content.validation import ContentError
 from forum.db import db
+from forum.processes import service as processes
 from forum.proposals import access, service
 from forum.proposals.forms import TopicForm
 from forum.proposals.models import Topic
@@ -25,10 +26,11 @@ def _require_admin() -> None:
 @login_required
 def manage_topics():
     _require_admin()
-    form = TopicForm(language=current_user.language)
+    form = TopicForm(processes.list_processes(), language=current_user.language)
     if form.validate_on_submit():
         try:
-            service.create_topic(form.name.data, form.description.data, form.language.data)
+            service.create_topic(form.name.data, form.description.data, form.language.data,
+                                 process_id=form.process_id.data)
         except ContentError as error:
             add_error(form, error if error.field != "slug" else
                       ContentError("name", _("A topic with this name exists already.")))
@@ -44,10 +46,11 @@ def manage_topics():
 def edit_topic(topic_id: int):
     _require_admin()
     topic = db.get_or_404(Topic, topic_id)
-    form = TopicForm(obj=topic)
+    form = TopicForm(processes.list_processes(), obj=topic)
     if form.validate_on_submit():
         try:
-            service.update_topic(topic, form.name.data, form.description.data, form.language.data)
+            service.update_topic(topic, form.name.data, form.description.data, form.language.data,
+                                 process_id=form.process_id.data)
         except ContentError as error:
             add_error(form, error)
         else:

@@ -12,6 +12,7 @@ from forum.comments import service as comments
 from forum.comments.forms import CommentForm
 from forum.content.authoring import write
 from forum.db import db
+from forum.events import service as events
 from forum.extensions import write_limit
 from forum.machine_translation.reading import for_request
 from forum.notifications import service as notifications
@@ -93,10 +94,12 @@ def show(proposal_id: int):
     thread = comments.thread_page(proposal, page_arg())
     answers = official.answers_of(proposal.id)
     milestones = official.milestones_of([proposal.id])[proposal.id]
+    proposal_events = events.events_of_proposal(proposal.id)
     texts = for_request([proposal, proposal.topic, proposal.topic.process, *answers,
-                         *milestones, *thread.comments])
+                         *milestones, *(e for e, _ in proposal_events), *thread.comments])
     return render_template("proposals/show.html", proposal=proposal, thread=thread,
                            texts=texts, access=access, answers=answers, milestones=milestones,
+                           proposal_events=proposal_events,
                            answer_access=answer_access,
                            supported=service.has_supported(current_user, proposal),
                            following=notifications.is_following(current_user, proposal.id),
