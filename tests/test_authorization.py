@@ -62,6 +62,8 @@ EXPECTED = {
     "notifications.follow_topic": {"GET": anyone(405), "POST": members("/topics/housing")},
     "feeds.proposal": {"GET": anyone(200), "POST": anyone(405)},
     "feeds.topic": {"GET": anyone(200), "POST": anyone(405)},
+    "feeds.forum": {"GET": anyone(200), "POST": anyone(405)},
+    "feeds.process": {"GET": anyone(200), "POST": anyone(405)},
     "residents.verify": {"GET": members(200), "POST": members(422)},
     "residents.batches": {"GET": only("admin", 200), "POST": only("admin", 422)},
     "residents.revoke": {"GET": anyone(405), "POST": only("admin", "/admin/residents")},

@@ -1,106 +1,112 @@
-"""Atom feeds: a proposal's new comments and answers, a topic's new proposals.
+"""Atom feeds: the whole forum, a process, a topic, a proposal.
 
 Public content only, so a feed needs no account and no secret address: anyone can
-follow a proposal or a topic in a feed reader. Texts come in the reader's language as
-pages show them (translated where a translation is stored, marked as such), from the
-stored, sanitised HTML. Hidden and deleted texts are left out.
+follow the forum, a process, a topic or a proposal in a feed reader. Texts come in the
+language `?lang=` names, else the reader's (as pages choose it), translated where a
+translation is stored and marked as such, from the stored, sanitised HTML. A language the
+forum does not offer names no feed: 404. Hidden and deleted texts are left out.
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import NamedTuple
+from functools import wraps
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, abort, current_app, make_response, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy import select
 
-from forum.answers.models import OfficialAnswer
 from forum.caching import cacheable
-from forum.comments.models import Comment
-from forum.db import db
-from forum.machine_translation.reading import for_request
+from forum.db import db, utcnow
+from forum.errors.handlers import error_response
+from forum.feeds import entries as feed
+from forum.feeds.atom import Head, atom_response
+from forum.i18n import reading_language
+from forum.machine_translation.reading import TranslationLookup, lookup
+from forum.processes import service as processes
 from forum.proposals import service as proposals
-from forum.proposals.models import Proposal
+from forum.proposals.models import Proposal, Topic
 
 bp = Blueprint("feeds", __name__)
-ENTRIES = 50
 
 
-class Entry(NamedTuple):
-    """One entry of a feed: `name` makes its id unique within the feed."""
-
-    name: str
-    title: str
-    link: str
-    created: datetime
-    html: Markup
-    author: str
-
-
-def _signed(user) -> str:
-    return user.display_name if user else _("former participant")
+def feed_language() -> str:
+    """Return the language `?lang=` names, else the reader's; 404 if the forum lacks it."""
+    code = request.args.get("lang")
+    if code is None:
+        return reading_language()
+    offered = current_app.config["LANGUAGES"]
+    if code not in offered:
+        abort(make_response(error_response(404, _(
+            "There is no feed in that language. This forum offers: %(languages)s.",
+            languages=", ".join(offered)))))
+    return code
 
 
-@bp.get("/proposals/<int:proposal_id>/feed.atom")
+def in_feed_language(view):
+    """Call a feed view with its language, interface strings in it where the forum has them."""
+    @wraps(view)
+    def localised(**kwargs):
+        language = feed_language()
+        if language not in current_app.config["UI_LANGUAGES"]:
+            return view(language=language, **kwargs)
+        with force_locale(language):
+            return view(language=language, **kwargs)
+    return localised
+
+
+def _texts(language: str, items) -> TranslationLookup:
+    return lookup(items, language, originals_only=request.args.get("original") == "1")
+
+
+@bp.get("/feed.atom")
 @cacheable
-def proposal(proposal_id: int):
-    found = db.get_or_404(Proposal, proposal_id)
-    if found.hidden_at is not None:
-        abort(404)
-    comments = list(db.session.scalars(select(Comment).where(
-        Comment.proposal_id == found.id, Comment.hidden_at.is_(None),
-        Comment.deleted_at.is_(None)).order_by(Comment.id.desc()).limit(ENTRIES)))
-    answers = list(db.session.scalars(select(OfficialAnswer).where(
-        OfficialAnswer.proposal_id == found.id).order_by(OfficialAnswer.id.desc())))
-    texts = for_request([found, *comments, *answers])
-    title = texts.shown(found, "title").plain
-    link = url_for("proposals.show", proposal_id=found.id, _external=True)
-    entries = [Entry(f"answer-{a.id}", _("Official answer: %(title)s", title=title),
-                     f"{link}#answer-{a.id}", a.created_at, texts.shown(a, "body").html,
-                     current_app.config["SITE_NAME"]) for a in answers]
-    entries += [Entry(f"comment-{c.id}", _("Comment on %(title)s", title=title),
-                      url_for("comments.show", comment_id=c.id, _external=True),
-                      c.created_at, texts.shown(c, "body").html, _signed(c.author))
-                for c in comments]
-    return _atom(f"proposal-{found.id}", title, link, entries)
+@in_feed_language
+def forum(language: str):
+    found = feed.activity()
+    texts = _texts(language, found.items())
+    link = url_for("proposals.index", _external=True)
+    site = current_app.config["SITE_NAME"]
+    return atom_response(Head(f"{link}#forum", site, link, language, utcnow()),
+                         found.entries(texts))
+
+
+@bp.get("/processes/<slug>/feed.atom")
+@cacheable
+@in_feed_language
+def process(slug: str, language: str):
+    found = processes.process_or_404(slug)
+    listed = feed.activity(Proposal.topic_id.in_(
+        select(Topic.id).where(Topic.process_id == found.id)))
+    listed = listed._replace(phases=feed.started_phases(found))
+    texts = _texts(language, [found, *listed.items()])
+    title = texts.shown(found, "title").plain if found.title else _("Ongoing discussion")
+    link = url_for("processes.show", slug=found.slug, _external=True)
+    return atom_response(Head(f"{link}#process-{found.id}", title, link, language,
+                              found.created_at), listed.entries(texts))
 
 
 @bp.get("/topics/<slug>/feed.atom")
 @cacheable
-def topic(slug: str):
+@in_feed_language
+def topic(slug: str, language: str):
     found = proposals.topic_or_404(slug)
-    listed = list(db.session.scalars(select(Proposal).where(
-        Proposal.topic_id == found.id, Proposal.hidden_at.is_(None))
-        .order_by(Proposal.id.desc()).limit(ENTRIES)))
-    texts = for_request([found, *listed])
-    entries = [Entry(f"proposal-{p.id}", texts.shown(p, "title").plain,
-                     url_for("proposals.show", proposal_id=p.id, _external=True),
-                     p.created_at, texts.shown(p, "body").html, _signed(p.author))
-               for p in listed]
-    return _atom(f"topic-{found.id}", texts.shown(found, "name").plain,
-                 url_for("proposals.topic", slug=found.slug, _external=True), entries)
+    listed = feed.activity(Proposal.topic_id == found.id)
+    texts = _texts(language, [found, *listed.items()])
+    link = url_for("proposals.topic", slug=found.slug, _external=True)
+    return atom_response(Head(f"{link}#topic-{found.id}", texts.shown(found, "name").plain,
+                              link, language, found.created_at), listed.entries(texts))
 
 
-def _atom(name: str, title: str, link: str, entries: list[Entry]) -> Response:
-    from feedgen.feed import FeedGenerator  # lxml underneath: only feed requests load it
-
-    feed = FeedGenerator()
-    site = current_app.config["SITE_NAME"]
-    feed.id(f"{link}#{name}")
-    feed.title(f"{title} · {site}")
-    feed.link(href=link, rel="alternate")
-    feed.link(href=request.url, rel="self")
-    feed.author({"name": site})
-    for entry in sorted(entries, key=lambda e: e.created):
-        item = feed.add_entry()
-        item.id(f"{link}#{entry.name}")
-        item.title(entry.title)
-        item.link(href=entry.link)
-        item.published(entry.created.replace(tzinfo=UTC))
-        item.updated(entry.created.replace(tzinfo=UTC))
-        item.author({"name": entry.author})
-        item.content(str(entry.html), type="html")
-    if entries:
-        feed.updated(max(e.created for e in entries).replace(tzinfo=UTC))
-    return Response(feed.atom_str(pretty=False), mimetype="application/atom+xml")
+@bp.get("/proposals/<int:proposal_id>/feed.atom")
+@cacheable
+@in_feed_language
+def proposal(proposal_id: int, language: str):
+    found = db.get_or_404(Proposal, proposal_id)
+    if found.hidden_at is not None or found.deleted_at is not None:
+        abort(404)
+    listed = feed.activity(Proposal.id == found.id, proposals=False)
+    listed = listed._replace(comments=feed.visible_comments(found))
+    texts = _texts(language, [found, *listed.items()])
+    link = feed.proposal_url(found.id)
+    return atom_response(Head(f"{link}#proposal-{found.id}", texts.shown(found, "title").plain,
+                              link, language, found.created_at), listed.entries(texts))
