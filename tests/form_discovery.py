@@ -9,6 +9,7 @@ with the values a browser would send.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,9 +20,9 @@ import factories as make
 from fixtures_core import browser, log_in
 
 TEXT_TYPES = {"text", "search", "email", "url", "tel", "password", "hidden", "number", "date",
-              ""}
+              "datetime-local", ""}
 FILLERS = {"email": "someone@example.org", "url": "https://example.org/", "number": "1",
-           "date": "2026-01-31"}
+           "date": "2026-01-31", "datetime-local": "2026-01-31T18:00"}
 # Valid in every text field: a name, a title, a body, a reason (no comma: names refuse it).
 FILLER = "Harmless words long enough for forms"
 
@@ -82,15 +83,37 @@ def build_world(app) -> dict:
     appeals.lodge(author, appeals.appealable_decision(author, appealed),
                   "Please think again about this.", "en")
     moderation.restrict(admin, suspended, Action.SUSPEND, "A reason given in public.", 7)
+    # A process at the topic's slug, so that {slug} names one of each; phases past and
+    # coming, so that its pages and forms show dates and what each phase opens.
+    process = make.process("Housing plan", slug=topic.slug, phases=[
+        (date(2020, 1, 1), date(2020, 2, 1), {"comments": True}),
+        (date(2020, 2, 2), date(2020, 3, 1), {"answers": True})])
+    event, past = _events(process, proposal, author)
     reset, confirm = _links(citizen, author, app)
     values = {"proposal_id": proposal.id, "comment_id": comment.id, "user_id": author.id,
               "topic_id": topic.id, "slug": topic.slug, "milestone_id": milestone.id,
               "filename": "style.css", "name": "proposals", "anything": "nowhere",
-              "token": reset, "batch_id": create_batch(3, "Town hall desk")[0].id}
-    variants = [{"proposal_id": hidden.id, "comment_id": hidden_comment.id},
+              "token": reset, "batch_id": create_batch(3, "Town hall desk")[0].id,
+              "process_id": process.id, "phase_id": process.phases[0].id,
+              "event_id": event.id}
+    variants = [{"proposal_id": hidden.id, "comment_id": hidden_comment.id,
+                 "event_id": past.id},
                 {"proposal_id": answered.id, "user_id": citizen.id, "token": confirm}]
     return {"values": values, "variants": variants,
             "people": {"author": author, "admin": admin, "suspended": suspended}}
+
+
+def _events(process, proposal, author) -> tuple:
+    """Return an upcoming event the author registered for, and a past one (minutes open)."""
+    from datetime import datetime, timedelta
+
+    from forum.events import service as events
+
+    event = make.event(process, author, proposals=[proposal], capacity=5)
+    events.register(author, event)
+    past = make.event(process, author, proposals=[proposal],
+                      starts=datetime.now() - timedelta(days=20))
+    return event, past
 
 
 def _links(citizen, author, app) -> tuple[str, str]:
