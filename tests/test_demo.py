@@ -149,3 +149,19 @@ def test_the_demo_has_proposals_past_their_support_threshold(runner, client):
                            for p in obliged)
     text = main(client.get("/accountability")).text
     assert "Answers that supports oblige" in text and "Overdue answers" in text
+
+
+def test_the_demo_runs_one_open_process_and_one_in_its_answer_phase(runner):
+    from forum.processes import rules
+    from forum.processes import service as processes
+    from forum.processes.models import Action
+
+    assert runner.invoke(args=["forum", "demo"]).exit_code == 0
+    assert runner.invoke(args=["forum", "demo"]).exit_code == 0  # loaded once
+    demo = {p.slug: p for p in processes.list_processes() if p.title}
+    assert len(demo) == 2
+    climate, budget = demo["climate-plan-2027"], demo["pressupostos-participatius-2026"]
+    assert rules.is_open(climate, Action.PROPOSE) and rules.is_open(climate, Action.COMMENT)
+    assert [a for a in Action if rules.is_open(budget, a)] == [Action.ANSWER]
+    assert {p.language for p in demo.values()} == {"en", "ca"}
+    assert processes.topics_of(budget) and processes.topics_of(climate)

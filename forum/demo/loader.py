@@ -15,6 +15,7 @@ from forum.answers.models import Milestone, OfficialAnswer
 from forum.comments.models import Comment, path_segment
 from forum.content.render import render_markdown
 from forum.db import db, utcnow
+from forum.processes import rules
 from forum.processes import service as processes
 from forum.proposals.models import Proposal, Support, Topic
 
@@ -26,7 +27,8 @@ class _Loader:
         self.data = data
         self.now = utcnow()
         self.counts = {"users": 0, "topics": 0, "proposals": 0, "comments": 0, "supports": 0,
-                       "answers": 0, "milestones": 0, "verified residents": 0}
+                       "answers": 0, "milestones": 0, "verified residents": 0,
+                       "processes": 0, "phases": 0}
         # Demo accounts get an unusable password unless the operator asks for one.
         self.password_hash = hash_password(password or secrets.token_urlsafe(32))
         self.users: dict[str, User] = {}
@@ -47,6 +49,8 @@ class _Loader:
         for salt, entry in enumerate(self.data["proposals"]):
             self.proposal(entry, salt)
         db.session.commit()
+        for entry in self.data.get("processes", []):
+            self.process(entry)
         self.residents(self.data.get("residents"))
         self.thresholds()
         return {name: count for name, count in self.counts.items() if count}
@@ -118,6 +122,24 @@ class _Loader:
                     language=milestone["language"],
                     due_on=(self.now - timedelta(days=milestone["days_ago"])).date()))
                 self.counts["milestones"] += 1
+
+    def process(self, entry) -> None:
+        """Create a process with its topics and phases dated around today, once."""
+        if processes.find_process(entry["slug"]) is not None:
+            return
+        process = processes.create_process(
+            self.institution, entry["title"], entry["description"], entry["language"],
+            entry["slug"], [self.topics[slug].id for slug in entry["topics"]])
+        self.counts["processes"] += 1
+        today = rules.today()
+        for phase in entry["phases"]:
+            processes.save_phase(self.institution, process, phase["name"], phase["language"],
+                                 today + timedelta(days=phase["from"]),
+                                 today + timedelta(days=phase["to"]),
+                                 {action: action in phase["opens"]
+                                  for action in ("proposals", "comments", "supports",
+                                                 "answers")})
+            self.counts["phases"] += 1
 
     def thresholds(self) -> None:
         """Give topics their support thresholds, and date each proposal past one as if it

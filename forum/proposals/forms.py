@@ -19,6 +19,9 @@ class ProposalForm(Form):
                            description=_l("Others read it machine-translated into their language."))
     # Set when the author confirmed the declared language despite the identifier's doubt.
     language_confirmed = HiddenField()
+    # Set once the author was shown the proposals that may say the same: publishing then
+    # goes ahead without showing them again (forum.search.similar).
+    similar_seen = HiddenField()
 
     def __init__(self, topics, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,8 +38,8 @@ class TopicForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(2, 120)])
     process_id = SelectField(_l("Participatory process"), coerce=int, validate_choice=False,
                              validators=[Optional()],
-                          description=_l("Its phases say when proposals, comments and "
-                                         "supports are open in this topic."))
+                             description=_l("Its phases say when proposals, comments and "
+                                            "supports are open in this topic."))
     description = TextAreaField(_l("Description"), validators=[Length(max=500)])
     language = SelectField(_l("Written in"), validators=[DataRequired()])
     answer_threshold = IntegerField(
@@ -51,7 +54,7 @@ class TopicForm(Form):
         super().__init__(*args, **kwargs)
         self.language.choices = language_choices()
         self.process_id.choices = [SelectChoice(p.id, p.title or _l("Ongoing discussion"))
-                                for p in processes]
+                                   for p in processes]
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
