@@ -83,8 +83,8 @@ def read_json(client) -> dict:
 
 def test_row_counts(client, forum):
     counts = {name: len(read_csv(client, name)) for name in SOURCES}
-    assert counts == {"topics": 1, "proposals": 3, "comments": 5, "answers": 2,
-                      "milestones": 3}
+    assert counts == {"processes": 1, "phases": 0, "topics": 1, "proposals": 3, "comments": 5,
+                      "answers": 2, "milestones": 3}
     document = read_json(client)
     assert {name: len(document[name]) for name in SOURCES} == counts
     assert document["format"] == "agora-open-data" and document["version"] == 1
@@ -252,3 +252,20 @@ def test_the_open_data_page_links_every_download(client):
     assert "English, Spanish, French, Catalan" in shown.text
     footer = client.get("/").get_data(as_text=True)
     assert 'href="/open-data"' in footer and 'href="/accountability"' in footer
+
+
+def test_processes_and_their_phases_are_open_data(client, forum):
+    from datetime import date
+
+    import factories as make
+
+    topic = make.topic("Budget topic")
+    make.process("Budget 2027", topics=[topic], phases=[
+        (date(2027, 1, 1), date(2027, 1, 31), {"proposals": True, "comments": True})])
+    processes = {row["slug"]: row for row in read_csv(client, "processes")}
+    assert processes["budget-2027"]["title"] == "Budget 2027"
+    [phase] = read_csv(client, "phases")
+    assert (phase["process_id"], phase["starts_on"], phase["opens"], phase["name"]) == (
+        processes["budget-2027"]["id"], "2027-01-01", "proposals comments answers", "Phase 1")
+    topics = {row["slug"]: row["process"] for row in read_csv(client, "topics")}
+    assert topics["budget-topic"] == "budget-2027"

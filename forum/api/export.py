@@ -21,6 +21,7 @@ from forum.comments.models import Comment
 from forum.db import db
 from forum.machine_translation.models import Translation
 from forum.machine_translation.translatable import TYPES, source_hash
+from forum.processes.models import Action, Phase, Process
 from forum.proposals.models import Proposal, Topic
 from forum.templating import id_url_template
 from forum.thresholds.service import standing
@@ -59,9 +60,20 @@ class Source:
         return TYPES[self.kind].fields
 
 
+def _processes_query():
+    return select(Process.id, Process.slug, Process.position, Process.language, Process.title,
+                  Process.description_source, Process.created_at)
+
+
+def _phases_query():
+    return select(Phase.id, Phase.process_id, Phase.starts_on, Phase.ends_on, Phase.proposals,
+                  Phase.comments, Phase.supports, Phase.answers, Phase.language, Phase.name)
+
+
 def _topics_query():
-    return select(Topic.id, Topic.slug, Topic.position, Topic.language, Topic.name,
-                  Topic.description, Topic.created_at)
+    return (select(Topic.id, Topic.slug, Process.slug.label("process"), Topic.position,
+                   Topic.language, Topic.name, Topic.description, Topic.created_at)
+            .join(Process, Process.id == Topic.process_id))
 
 
 def _proposals_query():
@@ -101,9 +113,20 @@ def _milestones_query():
                   Milestone.language, Milestone.title, Milestone.updated_at)
 
 
-def _topic_fields(row) -> dict:
+def _process_fields(row) -> dict:
     return {"id": row.id, "slug": row.slug, "position": row.position, "language": row.language,
             "created_at": _when(row.created_at)}
+
+
+def _phase_fields(row) -> dict:
+    opens = " ".join(action.value for action in Action if getattr(row, action.value))
+    return {"id": row.id, "process_id": row.process_id, "starts_on": row.starts_on.isoformat(),
+            "ends_on": row.ends_on.isoformat(), "opens": opens, "language": row.language}
+
+
+def _topic_fields(row) -> dict:
+    return {"id": row.id, "slug": row.slug, "process": row.process, "position": row.position,
+            "language": row.language, "created_at": _when(row.created_at)}
 
 
 def _proposal_is_tombstone(row) -> bool:
@@ -158,8 +181,12 @@ def _milestone_fields(row) -> dict:
 
 
 SOURCES: dict[str, Source] = {source.name: source for source in (
+    Source("processes", "process", Process, _processes_query,
+           ("id", "slug", "position", "language", "created_at"), _process_fields),
+    Source("phases", "phase", Phase, _phases_query,
+           ("id", "process_id", "starts_on", "ends_on", "opens", "language"), _phase_fields),
     Source("topics", "topic", Topic, _topics_query,
-           ("id", "slug", "position", "language", "created_at"), _topic_fields),
+           ("id", "slug", "process", "position", "language", "created_at"), _topic_fields),
     Source("proposals", "proposal", Proposal, _proposals_query,
            ("id", "url", "topic", "state", "author", "language", "created_at", "edited_at",
             "withdrawn_at", "deleted", "hidden", "locked", "support_count",
