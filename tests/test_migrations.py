@@ -67,3 +67,39 @@ def test_jobs_queued_before_the_pair_hint_get_their_items_language(settings, dat
         downgrade(directory=MIGRATIONS, revision="base")
         upgrade(directory=MIGRATIONS)  # an empty schema at the head, as other tests expect
         db.engine.dispose()
+
+
+def test_existing_topics_go_into_one_always_open_process(settings, database, tmp_path):
+    from sqlalchemy import text
+
+    if database.is_postgresql:
+        fresh = settings
+    else:
+        fresh = {**settings, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
+    app = create_app(fresh)
+    with app.app_context():
+        downgrade(directory=MIGRATIONS, revision="base")  # PostgreSQL's is at the head
+        upgrade(directory=MIGRATIONS, revision="666df323fc1c")
+        with db.engine.begin() as connection:
+            for number, slug in ((3, "parks"), (8, "housing")):
+                connection.execute(text(
+                    "INSERT INTO topics (id, slug, name, description, language, position,"
+                    " created_at) VALUES (:id, :slug, 'A topic', '', 'en', 1, CURRENT_TIMESTAMP)"),
+                    {"id": number, "slug": slug})
+        upgrade(directory=MIGRATIONS, revision="31893c44a6f6")
+        with db.engine.begin() as connection:
+            assert connection.execute(text("SELECT slug, title FROM processes")).all() == [
+                ("ongoing", "")]
+            assert set(connection.execute(text("SELECT process_id FROM topics")).scalars()) \
+                == {1}
+            assert connection.execute(text("SELECT count(*) FROM process_phases")).scalar() == 0
+            # The next process gets a new id on either database.
+            connection.execute(text(
+                "INSERT INTO processes (slug, title, description_source, description_html,"
+                " language, position, created_at) VALUES ('next', 'Next', '', '', 'en', 1,"
+                " CURRENT_TIMESTAMP)"))
+            assert connection.execute(text(
+                "SELECT id FROM processes WHERE slug = 'next'")).scalar() == 2
+        downgrade(directory=MIGRATIONS, revision="base")
+        upgrade(directory=MIGRATIONS)
+        db.engine.dispose()
