@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from forum.audit import views as audit
     from forum.comments import views as comments
     from forum.errors import handlers as errors
+    from forum.events import views as events
     from forum.feeds import views as feeds
     from forum.machine_translation import views as machine_translation
     from forum.moderation import views as moderation_views
@@ -70,7 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (errors.bp, health.bp, i18n.bp, accounts.bp, proposals.blueprint(),
                       comments.bp, machine_translation.bp, notifications.bp, answers.bp,
                       accountability.bp, moderation.blueprint(), search.bp, privacy.bp,
-                      recovery.bp, audit.bp, residents.bp, feeds.bp, processes.bp):
+                      recovery.bp, audit.bp, residents.bp, feeds.bp, events.bp, processes.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.blueprint(), url_prefix="/api/v1")
     # Names templates use, each registered by the feature that owns it.
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
                   machine_translation.TEMPLATE_GLOBALS,
                   notifications.TEMPLATE_GLOBALS, accountability.TEMPLATE_GLOBALS,
                   moderation_views.TEMPLATE_GLOBALS, threshold_labels.TEMPLATE_GLOBALS,
+                  events.TEMPLATE_GLOBALS,
                   process_labels.TEMPLATE_GLOBALS):
         templating.add_globals(app, names)
     cli.init_app(app)

@@ -22,3 +22,4 @@ class ItemKind(StrEnum):
     APPEAL = "appeal"
     PROCESS = "process"        # a participatory process (forum.processes)
     PHASE = "phase"
+    EVENT = "event"            # a meeting of a process (forum.events)

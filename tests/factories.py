@@ -81,3 +81,26 @@ def milestone(proposal_, title: str = "Works begin", due_on=None, done: bool = F
     from forum.answers import service as answers
 
     return answers.add_milestone(proposal_, title, due_on or date.today(), language, done)
+
+
+def event(process_=None, organiser=None, title: str = "Neighbourhood meeting on the river walk",
+          starts=None, hours: int = 2, capacity: int | None = None, kind: str = "in_person",
+          language: str = "en", proposals=(), timezone: str = "Europe/Madrid",
+          description: str = "We meet to talk about the **river walk** and its trees."):
+    """Publish an event in a process (the default one unless given), a week ahead unless told;
+    `starts` is a wall-clock time in `timezone`."""
+    from datetime import datetime, timedelta
+
+    from forum.events import service as events
+    from forum.processes import service as processes
+
+    organiser = organiser or user(role="admin")
+    starts = starts or (datetime.now() + timedelta(days=7)).replace(second=0, microsecond=0)
+    draft = events.EventDraft(
+        title=title, description=description, language=language, kind=kind,
+        starts_local=starts, ends_local=starts + timedelta(hours=hours), timezone=timezone,
+        capacity=capacity,
+        address="Town hall, room 2\nMain square 1" if kind == "in_person" else "",
+        online_url="https://meet.example.org/river-walk" if kind == "online" else "",
+        proposal_ids=tuple(p.id for p in proposals))
+    return events.create_event(organiser, process_ or processes.default_process(), draft)

@@ -87,6 +87,19 @@ EXPECTED = {
                              "POST": only("admin", "/admin/processes/{process}/edit#phases")},
     "processes.delete_phase": {"GET": anyone(405),
                                "POST": only("admin", "/admin/processes/{process}/edit#phases")},
+    # Events: anyone reads them and their calendars; members register; admins organise,
+    # moderators (and admins) hide. An empty POST to the edit form saves it as it was.
+    "events.index": {"GET": anyone(200), "POST": anyone(405)},
+    "events.show": {"GET": anyone(200), "POST": anyone(405)},
+    "events.calendar": {"GET": anyone(200), "POST": anyone(405)},
+    "events.process_calendar": {"GET": anyone(200), "POST": anyone(405)},
+    "events.register": {"GET": anyone(405), "POST": members("/events/{event}#registration")},
+    "events.unregister": {"GET": anyone(405), "POST": members("/events/{event}#registration")},
+    "events.new": {"GET": only("admin", 200), "POST": only("admin", 422)},
+    "events.edit": {"GET": only("admin", 200), "POST": only("admin", "/events/{event}")},
+    "events.minutes": {"GET": only("admin", 200), "POST": only("admin", 422)},
+    "events.message": {"GET": only("admin", 200), "POST": only("admin", 422)},
+    "events.hide": {"GET": anyone(405), "POST": moderators("/events/{event}")},
     "proposals.manage_topics": {"GET": only("admin", 200), "POST": only("admin", 422)},
     "proposals.edit_topic": {"GET": only("admin", 200), "POST": only("admin", "/admin/topics")},
     "comments.create": {"GET": anyone(405), "POST": members(422)},
@@ -165,14 +178,17 @@ def world(app):
     # A process at the topic's own slug, so that one {slug} serves both kinds of page.
     process = make.process("Housing plan", slug=topic.slug,
                            phases=[(date(2020, 1, 1), date(2020, 2, 1), {"comments": True})])
+    event = make.event(process, proposals=[proposal])
     people = {"citizen": make.user("Citizen"), "moderator": make.user("Mod", role="moderator"),
               "admin": make.user("Admin", role="admin"), "author": author}
-    ids = {"proposal": proposal.id, "comment": comment.id, "process": process.id}
+    ids = {"proposal": proposal.id, "comment": comment.id, "process": process.id,
+           "event": event.id}
     values = {"proposal_id": proposal.id, "comment_id": comment.id, "user_id": author.id,
               "topic_id": topic.id, "slug": topic.slug, "filename": "no-such-file.css",
               "anything": "nowhere", "milestone_id": milestone.id, "name": "proposals",
               "token": reset_token(author), "batch_id": batch_id(),
-              "process_id": process.id, "phase_id": process.phases[0].id}
+              "process_id": process.id, "phase_id": process.phases[0].id,
+              "event_id": event.id}
     return people, ids, values
 
 
@@ -244,14 +260,15 @@ def test_the_authorisation_matrix(app, world, endpoint, method):
 def id_routes(app):
     return sorted({r.endpoint for r in app.url_map.iter_rules()
                    if r.arguments & {"proposal_id", "comment_id", "user_id", "topic_id", "slug",
-                                     "milestone_id"}})
+                                     "milestone_id", "event_id"}})
 
 
 @pytest.mark.parametrize("accept", ["text/html", "application/json"])
 def test_unknown_ids_are_404(app, world, accept):
     people, _, values = world
     unknown = {**values, "proposal_id": 4242, "comment_id": 4242, "user_id": 4242,
-               "topic_id": 4242, "slug": "no-such-topic", "milestone_id": 4242}
+               "topic_id": 4242, "slug": "no-such-topic", "milestone_id": 4242,
+               "event_id": 4242}
     admin = as_person(app, people, "admin")  # allowed everywhere: only the id is wrong
     for endpoint in id_routes(app):
         for method in ("GET", "POST"):

@@ -32,6 +32,8 @@ LIMITED = [
     ("recovery.new_codes", "RATELIMIT_PASSWORD", "citizen"),
     ("recovery.resend_confirmation", "RATELIMIT_PASSWORD", "citizen"),
     ("residents.verify", "RATELIMIT_VERIFY", "citizen"),
+    ("events.register", "RATELIMIT_EVENT", "citizen"),
+    ("events.unregister", "RATELIMIT_EVENT", "citizen"),
 ]
 TOO_MANY = "Too many attempts in a short time"
 
@@ -46,7 +48,8 @@ def world(app):
     author, citizen = make.user("Author"), make.user("Citizen")
     proposal = make.proposal(author=author)
     comment = make.comment(proposal, author=author)
-    values = {"proposal_id": proposal.id, "comment_id": comment.id, "user_id": author.id}
+    values = {"proposal_id": proposal.id, "comment_id": comment.id, "user_id": author.id,
+              "event_id": make.event().id}
     return {"author": author, "citizen": citizen}, values
 
 

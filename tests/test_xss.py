@@ -8,6 +8,7 @@ its own markdown block, to keep the number of requests affordable.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -139,6 +140,7 @@ def test_the_api_never_carries_markup(app, client, number):
 def bundle(author, admin) -> dict:
     """Create one item of every translated kind, around one proposal."""
     from forum.answers import service as answers
+    from forum.events import service as events
     from forum.moderation import appeals
     from forum.moderation import service as moderation
     from forum.moderation.models import Action
@@ -153,7 +155,10 @@ def bundle(author, admin) -> dict:
     answers.give_answer(proposal, admin, "accepted", "The council accepts it and funds it.",
                         "en")
     make.milestone(proposal)
-    return {"proposal": proposal, "comment": comment, "hidden": hidden, "topic": topic}
+    event = make.event(organiser=admin, proposals=[proposal], starts=datetime(2026, 1, 10, 18))
+    events.publish_minutes(event, "We discussed the proposal and agreed on a plan.")
+    return {"proposal": proposal, "comment": comment, "hidden": hidden, "topic": topic,
+            "event": event}
 
 
 def translate_everything(payloads: list[str]) -> None:
@@ -189,6 +194,7 @@ def test_machine_translations_never_carry_markup(app, number):
         shown.append(f"tr{n % len(payloads)}x" in page.get_data(as_text=True))
         assert problems_in(page) == []
         assert problems_in(reader.get(f"/comments/{items['hidden'].id}")) == []
+        assert problems_in(reader.get(f"/events/{items['event'].id}")) == []
         assert problems_in(reader.get(f"/api/v1/proposals/{items['proposal'].id}?lang=es")) == []
     assert all(shown), "the translations were not shown: the test would prove nothing"
     for address in ("/", "/proposals", "/proposals?page=2", "/moderation/log", "/accountability",

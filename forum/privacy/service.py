@@ -15,7 +15,8 @@
   be noise. Open reports on erased texts are settled: nothing is left to review.
   Official answers an admin wrote stay, as the institution's.
 - "anonymise": their proposals and comments stay readable, signed "former participant".
-- Either way: their supports go (the counts drop), and so do their follows,
+- Either way: their supports go (the counts drop), their event registrations (their
+  seats go to the people waiting), and so do their follows,
   notifications, reports, appeals and the reports others made about their account;
   every other reference to them (found generically in the metadata) is cleared, or its
   row deleted where the reference cannot be empty.
@@ -35,6 +36,7 @@ from forum.accounts.service import name_key
 from forum.comments.models import Comment
 from forum.comments.service import erase_comment
 from forum.db import db, rows_changed, utcnow
+from forum.events import service as events
 from forum.items import ItemKind
 from forum.moderation.models import Report
 from forum.notifications.models import Follow, Notification
@@ -66,6 +68,7 @@ def delete_account(user: User, mode: str = DeletionMode.ERASE) -> None:
     if mode == DeletionMode.ERASE:
         _erase_texts(user.id, now)
     _withdraw_supports(user.id, verified=user.verified_at is not None)
+    events.forget_person(user.id)  # their seats go to the people waiting
     db.session.execute(delete(Report).where(Report.item_type == ItemKind.ACCOUNT,
                                             Report.item_id == user.id))
     _detach(user.id)  # in "anonymise" mode, this is what signs texts "former participant"

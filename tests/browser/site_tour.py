@@ -18,7 +18,8 @@ from forum.residents.service import create_batch
 
 # Endpoints that are not pages a person reads: downloads, redirects, the JSON API.
 NOT_PAGES = ("static", "languages.choose", "api.", "health.", "feeds.", "privacy.download",
-             "privacy.security_txt", "accountability.export")
+             "privacy.security_txt", "accountability.export", "events.calendar",
+             "events.process_calendar")
 ROLES = ("anonymous", "citizen", "moderator", "admin")
 
 
@@ -48,6 +49,7 @@ def build_world() -> World:
               "token": tokens.issue(author, tokens.RESET, 3600),
               "batch_id": create_batch(4, "Letter to households", "Riverside")[0].id}
     values.update(_optional_items(proposal, people))
+    values.update(_event(topic, proposal, people))
     db.session.commit()
     return World(people, values)
 
@@ -60,6 +62,18 @@ def _optional_items(proposal, people) -> dict:
                         "en")
     milestone = answers.add_milestone(proposal, "Study published", date(2027, 1, 15), "en")
     return {"milestone_id": milestone.id}
+
+
+def _event(topic, proposal, people) -> dict:
+    """Give a process at the topic's slug an online event with a seat taken and a waiting list."""
+    from forum.events import service as events
+
+    process = make.process("Mobility plan", slug=topic.slug)
+    event = make.event(process, people["admin"], title="Hearing on the river cycle lane",
+                       kind="online", capacity=1, proposals=[proposal])
+    events.register(people["citizen"], event)
+    events.register(people["moderator"], event)
+    return {"event_id": event.id}
 
 
 def page_addresses(app, values: dict) -> dict[str, str]:
