@@ -342,3 +342,30 @@ def test_the_api_lists_processes_with_their_phases(client):
     assert client.get("/api/v1/processes/none").get_json()["error"]["code"] == "unknown_process"
     shown = client.get(f"/api/v1/proposals/{proposal.id}").get_json()
     assert shown["process"]["slug"] == process.slug
+
+
+def _statements(client, queries, path: str) -> int:
+    with queries.counting():
+        assert client.get(path).status_code == 200
+    return queries.count
+
+
+def test_process_pages_cost_the_same_whatever_they_hold(client, queries):
+    small_topic, large_topic = make.topic(), make.topic()
+    small = make.process("Small", topics=[small_topic], phases=[(days(-1), days(1), OPEN_ALL)])
+    large = make.process("Large", topics=[large_topic], phases=[
+        (days(-40 + 4 * n), days(-37 + 4 * n), OPEN_ALL) for n in range(12)])
+    make.proposal(topic_=small_topic)
+    for _ in range(12):
+        make.proposal(topic_=large_topic)
+    make.topic()  # another topic of the large process
+    db.session.expire_all()
+    assert _statements(client, queries, f"/processes/{small.slug}") \
+        == _statements(client, queries, f"/processes/{large.slug}")
+    home_with_two = _statements(client, queries, "/")
+    for number in range(5):
+        make.process(f"More {number}", phases=[(days(-1), days(3), OPEN_ALL)])
+    assert _statements(client, queries, "/") == home_with_two
+    listed = _statements(client, queries, "/processes")
+    make.process("Yet another", phases=[(days(2), days(3), OPEN_ALL)])
+    assert _statements(client, queries, "/processes") == listed
