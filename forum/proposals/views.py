@@ -23,6 +23,7 @@ from forum.proposals import access, fragments, service
 from forum.proposals.forms import ProposalForm
 from forum.proposals.labels import state_label
 from forum.proposals.models import Proposal, ProposalState, Topic
+from forum.search.similar import Similar, similar_proposals
 from forum.web.arguments import id_arg, load_allowed, page_arg
 from forum.web.forms import ConfirmForm
 
@@ -73,6 +74,9 @@ def new():
     topics = service.list_topics()
     form = ProposalForm(topics, language=current_user.language,
                         topic=id_arg("topic"))
+    found = _similar_step(form)
+    if found is not None:
+        return render_template("proposals/edit.html", form=form, proposal=None, similar=found)
     written = write(form, lambda: _text_of(form), lambda: service.create_proposal(
         current_user, db.get_or_404(Topic, form.topic.data), form.title.data, form.body.data,
         form.language.data))
@@ -81,6 +85,22 @@ def new():
         return redirect(url_for(".show", proposal_id=written.result.id))
     return render_template("proposals/edit.html", form=form, proposal=None,
                            language_message=written.language_message), 422 if form.errors else 200
+
+
+def _similar_step(form: ProposalForm) -> list[Similar] | None:
+    """Return the proposals like a valid draft to show instead of publishing, or None.
+
+    Shown when the author asks ("Check for similar proposals"), and once before publishing
+    a draft that probably repeats one; the next "Publish" goes through.
+    """
+    checking = request.form.get("step") == "check"
+    if (form.similar_seen.data and not checking) or not form.validate_on_submit():
+        return None
+    found = similar_proposals(form.title.data, form.body.data, form.language.data)
+    if not checking and not any(s.flagged for s in found):
+        return None
+    form.similar_seen.data = "1"
+    return found
 
 
 def _text_of(form: ProposalForm) -> str:
