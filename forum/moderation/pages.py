@@ -16,6 +16,7 @@ from forum.moderation import access, appeals, reading, reports, service
 from forum.moderation.forms import action_name
 from forum.moderation.models import Report
 from forum.proposals.models import Proposal
+from forum.search.similar import Similar, similar_proposals
 
 MODERATION_ENDPOINTS = {ItemKind.PROPOSAL: ("moderation.proposal", "proposal_id"),
                         ItemKind.COMMENT: ("moderation.comment", "comment_id"),
@@ -120,7 +121,14 @@ def item_context(item) -> dict:
                 about_author=reading.decisions_about(author) if author else [],
                 state=describe_state(item), public_address=public_url(item),
                 texts=for_request([*proposals.values(), *_comments([item])]),
-                **_shared())
+                similar=_similar_to(item), **_shared())
+
+
+def _similar_to(item) -> list[Similar]:
+    """List the proposals a proposal may repeat, while it can still be marked a duplicate."""
+    if not isinstance(item, Proposal) or item.duplicate_of_id or item.deleted_at:
+        return []
+    return similar_proposals(item.title, item.body_source, item.language, exclude=item.id)
 
 
 def _shared() -> dict:
