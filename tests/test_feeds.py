@@ -173,6 +173,31 @@ def test_unknown_slugs_and_ids_are_404(app):
         assert client.get(address).status_code == 404, address
 
 
+# --- Events -------------------------------------------------------------------------------------
+
+def test_events_and_their_minutes_are_in_the_feeds_that_reach_them(app, town):
+    treating = make.event(town["process"], title="Meeting on the bike lane",
+                          proposals=[town["proposal"]])
+    make.event(town["process"], title="Meeting on something else")
+    hidden = make.event(town["process"], title="A meeting moderators hid",
+                        proposals=[town["proposal"]])
+    hidden.hidden_at = utcnow()
+    treating.minutes_source, treating.minutes_html = "We agreed.", "<p>We agreed.</p>"
+    treating.minutes_published_at = treating.updated_at = utcnow()
+    db.session.commit()
+    client = browser(app)
+    for name, address in addresses(town).items():
+        parsed, _ = read(client, address)
+        listed = titles(parsed)
+        assert "Event: Meeting on the bike lane" in listed, name
+        assert "Minutes: Meeting on the bike lane" in listed, name
+        assert ("Event: Meeting on something else" in listed) == (name in ("forum", "process"))
+        assert not any("hid" in title for title in listed), name
+    event = next(e for e in parsed.entries if e.title == "Event: Meeting on the bike lane")
+    assert event.id == event.link == f"http://forum.test/events/{treating.id}"
+    assert "river walk" in event.content[0].value
+
+
 # --- Languages ---------------------------------------------------------------------------
 
 def test_lang_chooses_the_language_of_the_texts_with_the_same_ids(app, town):
@@ -240,6 +265,8 @@ def grow(town, count: int) -> None:
         proposal = make.proposal(town["author"], town["topic"],
                                  title=f"Proposta número {number}", language="ca")
         answers.give_answer(proposal, admin, "accepted", "Accepted, thank you.", "en")
+        make.event(town["process"], admin, f"Meeting {number}", language="ca",
+                   proposals=[proposal, town["proposal"]])
         make.milestone(proposal, f"Step {number}", language="ca")
         make.comment(town["proposal"], make.user(), f"Comment number {number}.", language="ca")
 

@@ -1,8 +1,9 @@
-"""What feeds list: the newest public proposals, comments, answers, milestones and phases.
+"""What feeds list: the newest public proposals, comments, answers, milestones, phases, events.
 
 A feed reads each kind of item in one query (the newest ENTRIES of each, with the proposal
 it is about), so it costs the same whatever the number of entries. Only public content:
-hidden or deleted proposals and comments, and everything about them, are left out.
+hidden or deleted proposals and comments, and everything about them, and hidden events
+are left out.
 
 Entry ids name the item, not the feed nor the language: the same answer keeps one id in
 the forum's, its process's, its topic's and its proposal's feed, in every language.
@@ -18,10 +19,13 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from forum.answers.models import Milestone, OfficialAnswer
 from forum.comments.models import Comment
 from forum.db import db
+from forum.events.labels import event_when
+from forum.events.models import Event, EventProposal
 from forum.feeds.atom import Entry
 from forum.machine_translation.labels import provenance_label
 from forum.machine_translation.reading import ShownText, TranslationLookup
@@ -41,13 +45,14 @@ class Activity(NamedTuple):
     milestones: list[tuple[Milestone, Proposal]]
     comments: list[tuple[Comment, Proposal]] = []
     phases: list[tuple[Phase, Process]] = []
+    events: list[Event] = []
 
     def items(self) -> list:
         """List every item whose texts the feed shows, for one translation lookup."""
         return [*self.proposals, *(x for pair in self.answers for x in pair),
                 *(x for pair in self.milestones for x in pair),
                 *(x for pair in self.comments for x in pair),
-                *(x for pair in self.phases for x in pair)]
+                *(x for pair in self.phases for x in pair), *self.events]
 
     def entries(self, texts: TranslationLookup) -> list[Entry]:
         """Return the newest ENTRIES entries, newest first."""
@@ -56,6 +61,7 @@ class Activity(NamedTuple):
         made += [milestone_entry(m, p, texts) for m, p in self.milestones]
         made += [comment_entry(c, p, texts) for c, p in self.comments]
         made += [phase_entry(phase, process, texts) for phase, process in self.phases]
+        made += [entry for event in self.events for entry in event_entries(event, texts)]
         return sorted(made, key=lambda e: (e.updated, e.id), reverse=True)[:ENTRIES]
 
 
@@ -89,6 +95,22 @@ def milestones_on(*where) -> list[tuple[Milestone, Proposal]]:
         .where(*PUBLIC, *where)
         .order_by(Milestone.updated_at.desc(), Milestone.id.desc()).limit(ENTRIES))
     return [(milestone, proposal) for milestone, proposal in rows]
+
+
+def visible_events(*where) -> list[Event]:
+    """Return the visible events matching `where` that changed last."""
+    # Not the event's process, which would bring its phases: an event's entry needs neither.
+    return list(db.session.scalars(select(Event).options(lazyload(Event.process))
+                                   .where(Event.hidden_at.is_(None), *where)
+                                   .order_by(Event.updated_at.desc(), Event.id.desc())
+                                   .limit(ENTRIES)))
+
+
+def treating(*where):
+    """Filter events to those treating a public proposal matching `where`."""
+    return Event.id.in_(select(EventProposal.event_id)
+                        .join(Proposal, Proposal.id == EventProposal.proposal_id)
+                        .where(*PUBLIC, *where))
 
 
 def visible_comments(proposal: Proposal) -> list[tuple[Comment, Proposal]]:
@@ -184,3 +206,21 @@ def _start_of(phase: Phase) -> datetime:
     zone = ZoneInfo(current_app.config.get("DEFAULT_TIMEZONE") or "UTC")
     local = datetime.combine(phase.starts_on, time(), zone)
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def event_entries(event: Event, texts: TranslationLookup) -> list[Entry]:
+    """Announce an event, and its minutes once they are published."""
+    title = texts.shown(event, "title")
+    link = url_for("events.show", event_id=event.id, _external=True)
+    description = texts.shown(event, "description")
+    when = Markup("<p>%s</p>") % event_when(event)
+    made = [Entry(link, _("Event: %(title)s", title=title.plain), link, event.created_at,
+                  event.updated_at, content(description, when + description.html),
+                  current_app.config["SITE_NAME"], content_language=description.language)]
+    if event.minutes_published_at is not None:
+        minutes = texts.shown(event, "minutes")
+        made.append(Entry(f"{link}#minutes", _("Minutes: %(title)s", title=title.plain),
+                          f"{link}#minutes", event.minutes_published_at, event.updated_at,
+                          content(minutes), current_app.config["SITE_NAME"],
+                          content_language=minutes.language))
+    return made

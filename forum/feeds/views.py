@@ -1,5 +1,9 @@
 """Atom feeds: the whole forum, a process, a topic, a proposal.
 
+Each lists new proposals, official answers, milestones and events (and their minutes)
+within its reach: a process its phases too, a proposal its comments instead of proposals;
+a topic's or a proposal's events are those treating its proposals.
+
 Public content only, so a feed needs no account and no secret address: anyone can
 follow the forum, a process, a topic or a proposal in a feed reader. Texts come in the
 language `?lang=` names, else the reader's (as pages choose it), translated where a
@@ -18,6 +22,7 @@ from sqlalchemy import select
 from forum.caching import cacheable
 from forum.db import db, utcnow
 from forum.errors.handlers import error_response
+from forum.events.models import Event
 from forum.feeds import entries as feed
 from forum.feeds.atom import Head, atom_response
 from forum.i18n import reading_language
@@ -62,7 +67,7 @@ def _texts(language: str, items) -> TranslationLookup:
 @cacheable
 @in_feed_language
 def forum(language: str):
-    found = feed.activity()
+    found = feed.activity()._replace(events=feed.visible_events())
     texts = _texts(language, found.items())
     link = url_for("proposals.index", _external=True)
     site = current_app.config["SITE_NAME"]
@@ -77,7 +82,8 @@ def process(slug: str, language: str):
     found = processes.process_or_404(slug)
     listed = feed.activity(Proposal.topic_id.in_(
         select(Topic.id).where(Topic.process_id == found.id)))
-    listed = listed._replace(phases=feed.started_phases(found))
+    listed = listed._replace(phases=feed.started_phases(found),
+                             events=feed.visible_events(Event.process_id == found.id))
     texts = _texts(language, [found, *listed.items()])
     title = texts.shown(found, "title").plain if found.title else _("Ongoing discussion")
     link = url_for("processes.show", slug=found.slug, _external=True)
@@ -90,7 +96,8 @@ def process(slug: str, language: str):
 @in_feed_language
 def topic(slug: str, language: str):
     found = proposals.topic_or_404(slug)
-    listed = feed.activity(Proposal.topic_id == found.id)
+    listed = feed.activity(Proposal.topic_id == found.id)._replace(
+        events=feed.visible_events(feed.treating(Proposal.topic_id == found.id)))
     texts = _texts(language, [found, *listed.items()])
     link = url_for("proposals.topic", slug=found.slug, _external=True)
     return atom_response(Head(f"{link}#topic-{found.id}", texts.shown(found, "name").plain,
@@ -105,7 +112,8 @@ def proposal(proposal_id: int, language: str):
     if found.hidden_at is not None or found.deleted_at is not None:
         abort(404)
     listed = feed.activity(Proposal.id == found.id, proposals=False)
-    listed = listed._replace(comments=feed.visible_comments(found))
+    listed = listed._replace(comments=feed.visible_comments(found),
+                             events=feed.visible_events(feed.treating(Proposal.id == found.id)))
     texts = _texts(language, [found, *listed.items()])
     link = feed.proposal_url(found.id)
     return atom_response(Head(f"{link}#proposal-{found.id}", texts.shown(found, "title").plain,
