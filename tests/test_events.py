@@ -371,14 +371,20 @@ def test_an_event_page_costs_the_same_whatever_its_size(app, client, queries, re
         statements(client, queries, f"/events/{large.id}")
 
 
-def test_a_proposal_page_costs_the_same_with_one_event_or_many(app, client, queries):
-    one, many = make.proposal(), make.proposal()
+@pytest.mark.parametrize("address", ["/proposals/{}", "/api/v1/proposals/{}?lang=en"])
+def test_a_proposal_costs_the_same_with_no_event_one_or_many(app, client, queries, address):
+    # In Spanish, so that every page looks translations up, events or not.
+    none, one, many = (make.proposal(make.user(language="es"), title="Sombra en el paseo",
+                                     body="Plantemos árboles a lo largo del paseo del río.")
+                       for _ in range(3))
+    elsewhere = make.process("Budget 2027")
     make.event(proposals=[one], language="es", title="Paseo junto al río")
-    for _ in range(4):
-        make.event(proposals=[many], language="es", title="Paseo junto al río")
+    for number in range(4):
+        make.event(elsewhere if number % 2 else None, proposals=[many], language="es",
+                   title="Paseo junto al río")
     db.session.expire_all()
-    assert statements(client, queries, f"/proposals/{one.id}") == \
-        statements(client, queries, f"/proposals/{many.id}")
+    counts = [statements(client, queries, address.format(p.id)) for p in (none, one, many)]
+    assert len(set(counts)) == 1, counts
 
 
 # --- Calendars -------------------------------------------------------------------------------

@@ -15,12 +15,13 @@ from forum.db import db, utcnow
 # Statements a page costs: for a visitor, the content version (the ETag check of the
 # HTTP cache); then the proposal (with its topic and author), the number of top-level
 # comments, the comments of the page (with their authors), the proposal's official answers
-# (with their authors) and its milestones, the stored translations, the translation jobs
-# of the texts without one. A logged-in reader skips the cache check and adds their
+# (with their authors) and its milestones, the events treating it, its topic's process
+# and the process's phases (what is open now), the stored translations, the translation
+# jobs of the texts without one. A logged-in reader skips the cache check and adds their
 # account, whether they support and whether they follow the proposal, and their count of
 # unread notifications. The API's detail costs the same as a visitor's page.
-PAGE_STATEMENTS = {"visitor": 8, "citizen": 11}
-API_STATEMENTS = 8
+PAGE_STATEMENTS = {"visitor": 11, "citizen": 14}
+API_STATEMENTS = 11
 # The page of one comment: the content version, the comment, its proposal, the comments
 # below it, the comments above it (none above a top-level one), translations and jobs.
 COMMENT_PAGE_STATEMENTS = {"top level": 6, "reply": 7}

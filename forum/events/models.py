@@ -71,7 +71,9 @@ class Event(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    process: Mapped[Process] = relationship(lazy="joined", innerjoin=True)
+    # Loaded when a page asks: pages listing events already hold their process, and a
+    # proposal's page never needs one.
+    process: Mapped[Process] = relationship()
 
     @property
     def is_full(self) -> bool:
