@@ -369,3 +369,23 @@ def test_process_pages_cost_the_same_whatever_they_hold(client, queries):
     listed = _statements(client, queries, "/processes")
     make.process("Yet another", phases=[(days(2), days(3), OPEN_ALL)])
     assert _statements(client, queries, "/processes") == listed
+
+
+def test_a_catalan_process_and_its_phases_are_read_in_spanish_through_apertium(app, client):
+    from support_mt import need_apertium, run_worker
+
+    need_apertium()
+    topic = make.topic()
+    process = make.process("Pressupostos del barri", topics=[topic], language="ca",
+                           phases=[(days(-1), days(9), OPEN_ALL)])
+    rules.current_phase(process).name = "Propostes dels veïns"
+    db.session.commit()
+    assert run_worker(app) > 0
+    client.set_cookie("lang", "es", domain="forum.test")
+    shown = client.get(f"/processes/{process.slug}").get_data(as_text=True)
+    assert "Presupuestos del barrio" in shown and "Machine-translated from Catalan" in shown
+    assert "Propuestas de los vecinos" in shown
+    found = client.get(f"/api/v1/processes/{process.slug}?lang=es").get_json()
+    assert found["title"]["machine_translated"] and found["title"]["original_language"] == "ca"
+    assert found["phases"][0]["name"]["language"] == "es"
+    assert "vecinos" in found["phases"][0]["name"]["text"]
