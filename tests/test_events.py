@@ -511,3 +511,13 @@ def test_two_processes_on_postgresql_race_for_the_last_seat(postgresql_settings)
             event = db.session.get(Event, event_id)
             assert (event.registered_count, event.waiting_count) == (1, 1)
             db.session.remove()
+
+
+def test_the_process_page_shows_the_next_events(app, client, process):
+    process.title = "River plan"
+    db.session.commit()
+    make.event(title="Coming walk", starts=SOON)
+    make.event(title="Last walk", starts=PAST)
+    section = main(client.get(f"/processes/{process.slug}")).find("h2", id="process-events").parent
+    assert "Coming walk" in section.text and "Last walk" not in section.text
+    assert section.find("a", href=f"/processes/{process.slug}/events") is not None
