@@ -123,6 +123,7 @@ EXPECTED = {
                                  "POST": only("admin", "/proposals/{proposal}#milestones")},
     "accountability.overview": {"GET": anyone(200), "POST": anyone(405)},
     "accountability.topic": {"GET": anyone(200), "POST": anyone(405)},
+    "accountability.process": {"GET": anyone(200), "POST": anyone(405)},
     "accountability.open_data": {"GET": anyone(200), "POST": anyone(405)},
     "search.results": {"GET": anyone(200), "POST": anyone(405)},
     # Without a known code the switcher only sends people back where they came from.
@@ -158,6 +159,8 @@ EXPECTED = {
     # The API is read-only; any other method on it is an unknown endpoint.
     "api.languages": {"GET": anyone(200), "POST": anyone(JSON404)},
     "api.topics": {"GET": anyone(200), "POST": anyone(JSON404)},
+    "api.process_list": {"GET": anyone(200), "POST": anyone(JSON404)},
+    "api.process_detail": {"GET": anyone(200), "POST": anyone(JSON404)},
     "api.proposal_list": {"GET": anyone(200), "POST": anyone(JSON404)},
     "api.proposal_detail": {"GET": anyone(200), "POST": anyone(JSON404)},
     "api.accountability_figures": {"GET": anyone(200), "POST": anyone(JSON404)},
@@ -268,7 +271,7 @@ def test_unknown_ids_are_404(app, world, accept):
     people, _, values = world
     unknown = {**values, "proposal_id": 4242, "comment_id": 4242, "user_id": 4242,
                "topic_id": 4242, "slug": "no-such-topic", "milestone_id": 4242,
-               "event_id": 4242}
+               "event_id": 4242, "process_id": 4242, "phase_id": 4242}
     admin = as_person(app, people, "admin")  # allowed everywhere: only the id is wrong
     for endpoint in id_routes(app):
         for method in ("GET", "POST"):

@@ -339,7 +339,7 @@ def test_the_api_lists_processes_with_their_phases(client):
     assert found["phases"][1]["starts_on"] == days(-10).isoformat()
     detail = client.get(f"/api/v1/processes/{process.slug}").get_json()
     assert [t["slug"] for t in detail["topics"]] == [topic.slug]
-    assert client.get("/api/v1/processes/none").get_json()["error"]["code"] == "unknown_process"
+    assert client.get("/api/v1/processes/none").get_json()["error"]["code"] == "not_found"
     shown = client.get(f"/api/v1/proposals/{proposal.id}").get_json()
     assert shown["process"]["slug"] == process.slug
 

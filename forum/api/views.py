@@ -48,7 +48,7 @@ def process_list():
 def process_detail(slug: str):
     found = processes.find_process(slug)
     if found is None:
-        fail(404, f"No process {slug!r}.", "unknown_process")
+        fail(404, f"No process {slug!r}.", "not_found")
     topics = processes.topics_of(found)
     texts = texts_for([found, *found.phases, *topics])
     return jsonify({"language": texts.language, **serialize.process(found, texts),

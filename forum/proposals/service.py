@@ -66,8 +66,8 @@ def update_topic(topic: Topic, name: str, description: str, language: str,
     topic.name = validation.check_length("name", name, 2, 120)
     topic.description = validation.check_length("description", description, 0, 500)
     topic.language = validation.check_language(language)
-    if process_id is not None:
-        topic.process_id = _process_id(process_id)
+    if process_id is not None and _process_id(process_id):
+        topic.process_id = process_id
     db.session.commit()
 
 
