@@ -6,7 +6,7 @@ privacy and accessibility) without anyone remembering to add it here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import url_for
 
@@ -68,12 +68,17 @@ def _event(topic, proposal, people) -> dict:
     """Give a process at the topic's slug an online event with a seat taken and a waiting list."""
     from forum.events import service as events
 
-    process = make.process("Mobility plan", slug=topic.slug)
+    today = date.today()
+    process = make.process("Mobility plan", slug=topic.slug, phases=[
+        (today - timedelta(days=9), today + timedelta(days=20), {"proposals": True,
+                                                                 "comments": True,
+                                                                 "supports": True}),
+        (today + timedelta(days=21), today + timedelta(days=60), {"answers": True})])
     event = make.event(process, people["admin"], title="Hearing on the river cycle lane",
                        kind="online", capacity=1, proposals=[proposal])
     events.register(people["citizen"], event)
     events.register(people["moderator"], event)
-    return {"event_id": event.id}
+    return {"event_id": event.id, "process_id": process.id, "phase_id": process.phases[0].id}
 
 
 def page_addresses(app, values: dict) -> dict[str, str]:
