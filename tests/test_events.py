@@ -44,7 +44,9 @@ def admin(app):
 
 @pytest.fixture
 def process(app):
-    return processes.default_process()
+    found = processes.default_process()
+    db.session.commit()  # made here on PostgreSQL, whose tables the tests empty
+    return found
 
 
 # --- Organising ------------------------------------------------------------------------------
