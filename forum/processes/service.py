@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from forum.audit import service as audit
 from forum.content import validation
 from forum.content.render import render_markdown
+from forum.content.slugs import slugify
 from forum.db import db
 from forum.processes import rules
 from forum.processes.models import Phase, Process
@@ -61,9 +62,7 @@ def topics_of(process: Process) -> list[Topic]:
 
 
 def _slug(slug: str | None, title: str, process: Process | None) -> str:
-    from forum.proposals.service import slugify
-
-    slug = slugify(slug or title)
+    slug = slugify(slug or title, fallback="process")
     taken = select(Process.id).where(Process.slug == slug)
     if process is not None:
         taken = taken.where(Process.id != process.id)

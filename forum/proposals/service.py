@@ -8,8 +8,6 @@ are written in the same transaction (notifications).
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from flask import abort, current_app
@@ -19,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.content import validation
 from forum.content.render import render_markdown
+from forum.content.slugs import slugify
 from forum.db import db, utcnow
 from forum.items import ItemKind
 from forum.notifications import service as notifications
@@ -35,12 +34,6 @@ SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "discussed": (Proposal.comment_count.desc(), Proposal.id.desc()),
     "active": (Proposal.last_activity_at.desc(), Proposal.id.desc()),
 }
-
-
-def slugify(text: str) -> str:
-    """Make a URL-safe slug out of a topic name."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "topic"
 
 
 def create_topic(name: str, description: str, language: str, slug: str | None = None,
