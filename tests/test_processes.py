@@ -389,3 +389,11 @@ def test_a_catalan_process_and_its_phases_are_read_in_spanish_through_apertium(a
     assert found["title"]["machine_translated"] and found["title"]["original_language"] == "ca"
     assert found["phases"][0]["name"]["language"] == "es"
     assert "vecinos" in found["phases"][0]["name"]["text"]
+
+
+def test_the_new_proposal_form_marks_topics_closed_to_proposals(client):
+    _process, closed, _proposal = in_phase({"comments": True}, topic_name="Closed topic")
+    make.topic("Open topic")
+    log_in(client, make.user("Eager"))
+    options = [o.text for o in main(client.get("/proposals/new")).find_all("option")]
+    assert "Closed topic (not taking proposals now)" in options and "Open topic" in options

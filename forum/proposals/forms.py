@@ -23,9 +23,13 @@ class ProposalForm(Form):
     # goes ahead without showing them again (forum.search.similar).
     similar_seen = HiddenField()
 
-    def __init__(self, topics, *args, **kwargs):
+    def __init__(self, topics, *args, closed=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.topic.choices = [SelectChoice(t.id, t.name) for t in topics]
+        # Topics whose process takes no proposals today stay listed, marked: the author
+        # learns why rather than missing a topic.
+        self.topic.choices = [SelectChoice(t.id, _l("%(topic)s (not taking proposals now)",
+                                                    topic=t.name) if t.id in closed else t.name)
+                              for t in topics]
         self.language.choices = language_choices()
         config = current_app.config
         self.title.validators = [DataRequired(),

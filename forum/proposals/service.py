@@ -76,6 +76,11 @@ def list_topics() -> list[Topic]:
     return list(db.session.scalars(select(Topic).order_by(Topic.position, Topic.id)))
 
 
+def topics_closed_to_proposals(topics: list[Topic]) -> set[int]:
+    """Return the ids of the topics whose process takes no new proposals today."""
+    return {t.id for t in topics if not phases.is_open(t.process, Action.PROPOSE)}
+
+
 def find_topic(slug: str) -> Topic | None:
     """Return the topic with this slug, if there is one."""
     if "\x00" in slug:  # PostgreSQL refuses NUL in text: such a slug names no topic

@@ -72,8 +72,8 @@ def new():
     if not access.can_create(current_user):
         abort(403)
     topics = service.list_topics()
-    form = ProposalForm(topics, language=current_user.language,
-                        topic=id_arg("topic"))
+    form = ProposalForm(topics, language=current_user.language, topic=id_arg("topic"),
+                        closed=service.topics_closed_to_proposals(topics))
     found = _similar_step(form)
     if found is not None:
         return render_template("proposals/edit.html", form=form, proposal=None, similar=found)
