@@ -8,7 +8,7 @@ its own markdown block, to keep the number of requests affordable.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -157,8 +157,10 @@ def bundle(author, admin) -> dict:
     make.milestone(proposal)
     event = make.event(organiser=admin, proposals=[proposal], starts=datetime(2026, 1, 10, 18))
     events.publish_minutes(event, "We discussed the proposal and agreed on a plan.")
+    process = make.process(topics=[topic], phases=[(date(2020, 1, 1), date(2020, 1, 9),
+                                                     {"comments": True})])
     return {"proposal": proposal, "comment": comment, "hidden": hidden, "topic": topic,
-            "event": event}
+            "event": event, "process": process}
 
 
 def translate_everything(payloads: list[str]) -> None:
@@ -195,10 +197,12 @@ def test_machine_translations_never_carry_markup(app, number):
         assert problems_in(page) == []
         assert problems_in(reader.get(f"/comments/{items['hidden'].id}")) == []
         assert problems_in(reader.get(f"/events/{items['event'].id}")) == []
+        assert problems_in(reader.get(f"/processes/{items['process'].slug}")) == []
         assert problems_in(reader.get(f"/api/v1/proposals/{items['proposal'].id}?lang=es")) == []
     assert all(shown), "the translations were not shown: the test would prove nothing"
     for address in ("/", "/proposals", "/proposals?page=2", "/moderation/log", "/accountability",
-                    "/api/v1/proposals?lang=es", "/api/v1/topics?lang=es"):
+                    "/processes", "/api/v1/proposals?lang=es", "/api/v1/topics?lang=es",
+                    "/api/v1/processes?lang=es", "/feed.atom?lang=es"):
         assert problems_in(reader.get(address)) == [], address
     for address in ("/moderation/appeals", "/moderation/hidden", "/moderation"):
         assert problems_in(moderator.get(address)) == [], address
