@@ -523,3 +523,15 @@ def test_the_process_page_shows_the_next_events(app, client, process):
     section = main(client.get(f"/processes/{process.slug}")).find("h2", id="process-events").parent
     assert "Coming walk" in section.text and "Last walk" not in section.text
     assert section.find("a", href=f"/processes/{process.slug}/events") is not None
+
+
+def test_what_organisers_do_is_in_the_audit_log(app):
+    from forum.audit.models import AdminAction
+    from forum.events import service as events
+
+    admin = make.user("Council", role="admin")
+    event = make.event(organiser=admin)
+    events.set_hidden(event, True, admin)
+    events.set_hidden(event, False, admin)
+    logged = list(db.session.scalars(select(AdminAction.action).order_by(AdminAction.id)))
+    assert logged[-3:] == ["event_created", "event_hidden", "event_shown"]

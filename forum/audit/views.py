@@ -27,6 +27,12 @@ ACTION_LABELS = {
     "process_changed": _l("changed a participatory process"),
     "phase_saved": _l("saved a phase of a process"),
     "phase_deleted": _l("deleted a phase of a process"),
+    "event_created": _l("created an event"),
+    "event_changed": _l("changed an event"),
+    "event_hidden": _l("hid an event"),
+    "event_shown": _l("showed a hidden event again"),
+    "event_minutes_published": _l("published the minutes of an event"),
+    "event_message_sent": _l("sent a message to the people registered for an event"),
 }
 
 # Actions done to one person's account: without one, that account was deleted since.

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.accounts.models import User
+from forum.audit import service as audit
 from forum.content.render import render_markdown
 from forum.db import db, rows_changed, utcnow
 from forum.events import rules
@@ -54,11 +55,12 @@ def create_event(organiser, process: Process, draft: EventDraft) -> Event:
     db.session.add(event)
     db.session.flush()
     _link(event, proposal_ids)
+    audit.record("event_created", organiser, detail=f"{event.id}")
     db.session.commit()
     return event
 
 
-def update_event(event: Event, draft: EventDraft) -> None:
+def update_event(event: Event, draft: EventDraft, actor=None) -> None:
     """Change an event; added seats go to the people waiting, who are told."""
     values, proposal_ids = rules.checked(draft), _proposals(draft.proposal_ids)
     _lock(event)
@@ -68,13 +70,15 @@ def update_event(event: Event, draft: EventDraft) -> None:
     _link(event, proposal_ids)
     db.session.flush()
     _fill_seats(event)
+    audit.record("event_changed", actor, detail=f"{event.id}")
     db.session.commit()
 
 
-def set_hidden(event: Event, hidden: bool) -> None:
+def set_hidden(event: Event, hidden: bool, actor=None) -> None:
     """Hide an event from every page and calendar, or show it again."""
     event.hidden_at = (event.hidden_at or utcnow()) if hidden else None
     event.updated_at = utcnow()
+    audit.record("event_hidden" if hidden else "event_shown", actor, detail=f"{event.id}")
     db.session.commit()
 
 
@@ -244,11 +248,12 @@ def message_attendees(organiser, event: Event, text: str) -> int:
         EventRegistration.state == Registration.REGISTERED))
     sent = notifications.notify(list(attendees), "event_message", item_type=ItemKind.EVENT,
                                 item_id=event.id, actor_id=organiser.id, detail=text)
+    audit.record("event_message_sent", organiser, detail=f"{event.id}: {sent}")
     db.session.commit()
     return sent
 
 
-def publish_minutes(event: Event, minutes: str, discussed_ids=()) -> None:
+def publish_minutes(event: Event, minutes: str, discussed_ids=(), actor=None) -> None:
     """Publish (or correct) an event's minutes and mark which linked proposals it discussed."""
     rules.require_over(event)
     minutes = rules.check_minutes(minutes)
@@ -264,6 +269,7 @@ def publish_minutes(event: Event, minutes: str, discussed_ids=()) -> None:
         db.session.execute(update(EventProposal).where(
             EventProposal.event_id == event.id, chosen if discussed else ~chosen)
             .values(discussed=discussed).execution_options(synchronize_session=False))
+    audit.record("event_minutes_published", actor, detail=f"{event.id}")
     db.session.commit()
 
 

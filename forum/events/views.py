@@ -163,7 +163,7 @@ def edit(event_id: int):
                      capacity=event.capacity, **labels.local_form_values(event),
                      proposals=[p.id for p, _ in service.linked_proposals(event)])
     written = write(form, lambda: _text_of(form), lambda: service.update_event(
-        event, _draft(form)))
+        event, _draft(form), current_user))
     if written.saved:
         flash(_("The event is saved."))
         return _event_page(event)
@@ -199,7 +199,8 @@ def minutes(event_id: int):
                        discussed=[p.id for p, discussed in proposals if discussed])
     if form.validate_on_submit():
         try:
-            service.publish_minutes(event, form.minutes.data, form.discussed.data or [])
+            service.publish_minutes(event, form.minutes.data, form.discussed.data or [],
+                                    current_user)
         except ContentError as error:
             db.session.rollback()
             add_error(form, error)
@@ -237,7 +238,7 @@ def hide(event_id: int):
     event = db.get_or_404(Event, event_id)
     if ConfirmForm().validate_on_submit():
         hidden = request.form.get("action") != "show"
-        service.set_hidden(event, hidden)
+        service.set_hidden(event, hidden, current_user)
         flash(_("The event is hidden from every page and calendar.") if hidden
               else _("The event is shown again."))
     return _event_page(event)
