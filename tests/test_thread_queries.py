@@ -18,9 +18,10 @@ from forum.db import db, utcnow
 # (with their authors) and its milestones, the events treating it, its topic's process
 # and the process's phases (what is open now), the stored translations, the translation
 # jobs of the texts without one. A logged-in reader skips the cache check and adds their
-# account, whether they support and whether they follow the proposal, and their count of
-# unread notifications. The API's detail costs the same as a visitor's page.
-PAGE_STATEMENTS = {"visitor": 11, "citizen": 14}
+# account, whether they support and whether they follow the proposal, their count of
+# unread notifications, and which comments of the thread they marked helpful. The API's
+# detail costs the same as a visitor's page.
+PAGE_STATEMENTS = {"visitor": 11, "citizen": 15}
 API_STATEMENTS = 11
 # The page of one comment: the content version, the comment, its proposal, the comments
 # below it, the comments above it (none above a top-level one), translations and jobs.

@@ -1,12 +1,15 @@
 """Who may do what with comments, decided in one place."""
 from __future__ import annotations
 
+from functools import cached_property
+
 from forum.accounts.access import can_moderate, can_write
+from forum.comments import votes
 from forum.comments.models import Comment
 from forum.moderation.access import offers_report
 from forum.processes import rules as phases
 from forum.processes.models import Action
-from forum.proposals.access import can_comment, within_edit_window
+from forum.proposals.access import can_comment, is_open_for_discussion, within_edit_window
 
 
 def is_author(user, comment: Comment) -> bool:
@@ -30,6 +33,11 @@ def can_delete(user, comment: Comment) -> bool:
     return is_author(user, comment) and comment.deleted_at is None
 
 
+def can_mark_helpful(user, comment: Comment) -> bool:
+    """People in good standing mark comments helpful (votes.refusal says when not)."""
+    return can_write(user)
+
+
 class Viewer:
     """One reader's permissions over a whole thread, worked out once per page.
 
@@ -45,6 +53,19 @@ class Viewer:
                             and phases.is_open(proposal.topic.process, Action.COMMENT))
         self.proposal = proposal
         self.moderates = can_moderate(user)
+        # Marking helpful follows votes.refusal; the service checks it again on the POST.
+        self.can_vote = (can_write(user) and is_open_for_discussion(proposal)
+                         and not votes.needs_verification(user))
+        self.must_verify = can_write(user) and votes.needs_verification(user)
+
+    @cached_property
+    def voted(self) -> set[int]:
+        """The comments of this thread the reader marked helpful (one query, when asked)."""
+        return votes.voted_in(self.user, self.proposal.id)
+
+    def may_vote(self, comment: Comment) -> bool:
+        return (self.can_vote and comment.author_id != self.user_id
+                and not comment.is_tombstone)
 
     def may_reply(self, comment: Comment) -> bool:
         return self.can_comment and not comment.is_tombstone

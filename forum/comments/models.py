@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.accounts.models import User
@@ -65,9 +65,32 @@ class Comment(Model):
     hidden_at: Mapped[datetime | None]
     hidden_reason: Mapped[str | None] = mapped_column(Text)
     reply_count: Mapped[int] = mapped_column(default=0)
+    # People who marked it helpful (comment_votes), kept in step by SQL increments.
+    helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author: Mapped[User | None] = relationship(lazy="joined")
 
     @property
     def is_tombstone(self) -> bool:
         return self.deleted_at is not None or self.hidden_at is not None
+
+
+class CommentVote(Model):
+    """One person marking one comment helpful (at most once: a unique pair).
+
+    `proposal_id` repeats the comment's so that a thread's votes are read through one
+    index: which comments a reader marked, and who judged the thread since a comment
+    appeared (forum/comments/orders.py).
+    """
+
+    __tablename__ = "comment_votes"
+    __table_args__ = (
+        UniqueConstraint("comment_id", "user_id"),
+        Index("ix_comment_votes_proposal_created", "proposal_id", "created_at", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from forum.caching import cacheable
-from forum.comments import access, fragments, service
+from forum.comments import access, fragments, service, votes
 from forum.comments.forms import CommentForm
 from forum.comments.models import Comment
 from forum.content.authoring import write
@@ -16,7 +16,7 @@ from forum.extensions import write_limit
 from forum.machine_translation.reading import for_request
 from forum.proposals import access as proposal_access
 from forum.proposals.models import Proposal
-from forum.web.arguments import load_allowed
+from forum.web.arguments import load_allowed, safe_next
 from forum.web.forms import ConfirmForm
 
 bp = Blueprint("comments", __name__)
@@ -115,6 +115,39 @@ def delete(comment_id: int):
         service.delete_comment(comment)
         flash(_("Your comment is deleted. Replies to it stay in place."))
     return redirect(link_to(comment))
+
+
+@bp.post("/comments/<int:comment_id>/helpful")
+@login_required
+@write_limit("RATELIMIT_VOTE", "vote")
+def helpful(comment_id: int):
+    comment = load_allowed(Comment, comment_id, access.can_mark_helpful)
+    if ConfirmForm().validate_on_submit():
+        flash(_mark_helpful(comment, withdraw=request.form.get("action") == "withdraw"))
+    return redirect(_back_to(comment))
+
+
+def _mark_helpful(comment: Comment, withdraw: bool) -> str:
+    """Vote or take the vote back; return what to tell the person."""
+    if withdraw:
+        if votes.unvote(current_user, comment):
+            return _("You no longer mark this comment helpful.")
+        return _("You had not marked this comment helpful.")
+    try:
+        counted = votes.vote(current_user, comment)
+    except votes.VoteRefused as refused:
+        return str(refused.message)
+    if counted:
+        return _("Thank you: you marked this comment helpful.")
+    return _("You already marked this comment helpful.")
+
+
+def _back_to(comment: Comment) -> str:
+    """Return the page the form was on (same order and page), at the comment."""
+    target = request.form.get("next", "")
+    if target and safe_next(target) == target:
+        return f"{target}#c{comment.id}"
+    return link_to(comment)
 
 
 def thread_display_depth() -> int:
