@@ -1,6 +1,8 @@
 """The database handle, the model base class and small helpers shared by all features."""
 from __future__ import annotations
 
+import math
+import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -110,3 +112,13 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        _ensure_sqrt(dbapi_connection)
+
+
+def _ensure_sqrt(dbapi_connection) -> None:
+    # Ranking comments (forum/comments/orders.py) needs sqrt(), which SQLite only has when
+    # built with its math functions; Python's own is as good.
+    try:
+        dbapi_connection.execute("SELECT sqrt(4)")
+    except sqlite3.OperationalError:
+        dbapi_connection.create_function("sqrt", 1, math.sqrt, deterministic=True)

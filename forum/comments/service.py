@@ -13,8 +13,9 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
+from forum.comments import orders
 from forum.comments.models import Alignment, Comment, path_segment
 from forum.content import validation
 from forum.content.render import render_markdown
@@ -129,6 +130,8 @@ class ThreadPage(Page):
     """One page of a thread: top-level comments (`items`, `roots`) with all their replies."""
 
     comments: list[Comment] = field(default_factory=list)  # every comment on the page
+    order: str = orders.DEFAULT_ORDER
+    opened: int | None = None  # with "sides": the top-level comment whose replies show
 
     @property
     def roots(self) -> list[CommentNode]:
@@ -137,6 +140,18 @@ class ThreadPage(Page):
     @property
     def total_roots(self) -> int:
         return self.total
+
+    @property
+    def order_arg(self) -> str | None:
+        """The ?order= of this page's links (none for the default order)."""
+        return None if self.order == orders.DEFAULT_ORDER else self.order
+
+    def sides(self) -> dict[str, list[CommentNode]]:
+        """Split the page's top-level comments into for, against and the rest, in rank order."""
+        columns: dict[str, list[CommentNode]] = {"for": [], "against": [], "other": []}
+        for node in self.roots:
+            columns.get(node.comment.alignment or "", columns["other"]).append(node)
+        return columns
 
 
 def _tree(comments: list[Comment], top_depth: int) -> list[CommentNode]:
@@ -154,18 +169,27 @@ def _tree(comments: list[Comment], top_depth: int) -> list[CommentNode]:
     return roots
 
 
-def thread_page(proposal: Proposal, page: int = 1, per_page: int | None = None) -> ThreadPage:
-    """Load one page of a proposal's thread in two queries, whatever its size or depth."""
+def thread_page(proposal: Proposal, page: int = 1, per_page: int | None = None,
+                order: str = orders.DEFAULT_ORDER, opened: int | None = None) -> ThreadPage:
+    """Load one page of a proposal's thread in two queries, whatever its size or depth.
+
+    Top-level comments come in `order` (forum/comments/orders.py); "sides" loads the
+    replies of the `opened` top-level comment only.
+    """
     per_page = per_page or current_app.config["COMMENTS_PER_PAGE"]
     top_level = (Comment.proposal_id == proposal.id, Comment.parent_id.is_(None))
     total = db.session.scalar(select(func.count(Comment.id)).where(*top_level)) or 0
     page = within(page, total, per_page)
-    root_ids = (select(Comment.id).where(*top_level).order_by(Comment.id)
-                .limit(per_page).offset((page - 1) * per_page))
-    comments = list(db.session.scalars(
-        select(Comment).where(Comment.root_id.in_(root_ids.scalar_subquery()))
-        .order_by(Comment.path)))
-    return ThreadPage(_tree(comments, 0), page, per_page, total, comments)
+    ranked = orders.ranked_roots(proposal.id, order).subquery()
+    on_page = (select(ranked).order_by(ranked.c.position)
+               .limit(per_page).offset((page - 1) * per_page).subquery())
+    query = select(Comment, on_page.c.position).join(on_page, Comment.root_id == on_page.c.id)
+    if order == "sides":
+        query = query.where(or_(Comment.parent_id.is_(None), Comment.root_id == opened))
+    rows = db.session.execute(query.order_by(Comment.path)).all()
+    position = {comment.id: rank for comment, rank in rows if comment.parent_id is None}
+    roots = sorted(_tree([c for c, _ in rows], 0), key=lambda n: position[n.comment.id])
+    return ThreadPage(roots, page, per_page, total, [c for c, _ in rows], order, opened)
 
 
 def subthread(comment: Comment) -> tuple[list[CommentNode], list[Comment]]:

@@ -10,6 +10,7 @@ from forum.answers import service as official
 from forum.caching import cacheable
 from forum.comments import service as comments
 from forum.comments.forms import CommentForm
+from forum.comments.orders import order_or_default
 from forum.content.authoring import write
 from forum.db import db
 from forum.events import service as events
@@ -111,7 +112,8 @@ def _text_of(form: ProposalForm) -> str:
 @cacheable
 def show(proposal_id: int):
     proposal = db.get_or_404(Proposal, proposal_id)
-    thread = comments.thread_page(proposal, page_arg())
+    thread = comments.thread_page(proposal, page_arg(), order=order_or_default(
+        request.args.get("order")), opened=id_arg("open"))
     answers = official.answers_of(proposal.id)
     milestones = official.milestones_of([proposal.id])[proposal.id]
     proposal_events = events.events_of_proposal(proposal.id)
