@@ -134,7 +134,7 @@ def test_hidden_and_deleted_items_are_tombstones(client, forum):
         "id": forum["rude"].id, "proposal_id": forum["square"].id, "parent_id": None,
         "depth": 0, "author": None, "alignment": None, "language": None,
         "created_at": by_id[forum["rude"].id]["created_at"], "edited_at": None,
-        "deleted": False, "hidden": True, "body": None}
+        "deleted": False, "hidden": True, "helpful_count": 0, "body": None}
     text = json.dumps(document, ensure_ascii=False)
     for secret in ("Something rude", "Algo grosero", "I take this back", "cheap watches",
                    "Compra relojes"):

@@ -96,7 +96,7 @@ def _comments_query():
     return (select(Comment.id, Comment.proposal_id, Comment.parent_id, Comment.depth, author,
                    Comment.alignment, Comment.language, Comment.body_source,
                    Comment.created_at, Comment.edited_at, Comment.deleted_at,
-                   Comment.hidden_at)
+                   Comment.hidden_at, Comment.helpful_count)
             .outerjoin(user, joined))
 
 
@@ -167,7 +167,8 @@ def _comment_fields(row) -> dict:
             "alignment": None if tombstone else row.alignment,
             "language": None if tombstone else row.language,
             "created_at": _when(row.created_at), "edited_at": _when(row.edited_at),
-            "deleted": row.deleted_at is not None, "hidden": row.hidden_at is not None}
+            "deleted": row.deleted_at is not None, "hidden": row.hidden_at is not None,
+            "helpful_count": row.helpful_count}
 
 
 def _answer_fields(row) -> dict:
@@ -195,7 +196,7 @@ SOURCES: dict[str, Source] = {source.name: source for source in (
            _proposal_fields, _proposal_is_tombstone),
     Source("comments", "comment", Comment, _comments_query,
            ("id", "proposal_id", "parent_id", "depth", "author", "alignment", "language",
-            "created_at", "edited_at", "deleted", "hidden"),
+            "created_at", "edited_at", "deleted", "hidden", "helpful_count"),
            _comment_fields, _comment_is_tombstone),
     Source("answers", "answer", OfficialAnswer, _answers_query,
            ("id", "proposal_id", "state", "author", "language", "created_at"), _answer_fields),

@@ -74,7 +74,7 @@ def _comment(node: CommentNode, texts: TranslationLookup) -> dict:
            "author": None if item.is_tombstone else author(item.author),
            "alignment": item.alignment, "created_at": _when(item.created_at),
            "edited_at": _when(item.edited_at), "deleted": item.deleted_at is not None,
-           "hidden": item.hidden_at is not None,
+           "hidden": item.hidden_at is not None, "helpful_count": item.helpful_count,
            "replies": comment_tree(node.children, texts)}
     if not item.is_tombstone:
         out["body"] = text(texts.shown(item, "body"), with_html=True)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from forum.accounts.models import User
 from forum.answers.models import OfficialAnswer
-from forum.comments.models import Comment
+from forum.comments.models import Comment, CommentVote
 from forum.db import db, utcnow
 from forum.moderation.models import Appeal, ModerationAction, Report
 from forum.notifications.models import Follow, Notification
@@ -34,7 +34,7 @@ COVERED = {
     ("follows", "user_id"), ("notifications", "user_id"), ("notifications", "actor_id"),
     ("reports", "reporter_id"), ("appeals", "appellant_id"), ("appeals", "decided_by_id"),
     ("moderation_actions", "target_user_id"), ("moderation_actions", "moderator_id"),
-    ("official_answers", "author_id"),
+    ("official_answers", "author_id"), ("comment_votes", "user_id"),
 }
 
 
@@ -90,6 +90,12 @@ def _supports_and_follows(user_id: int) -> dict[str, list[dict]]:
     return {name: [{"proposal": _proposal_link(row.proposal_id), "since": when(row.created_at)}
                    for row in _rows(model, model.user_id == user_id)]
             for name, model in (("supports", Support), ("follows", Follow))}
+
+
+def _helpful_marks(user_id: int) -> list[dict]:
+    return [{"comment": url_for("comments.show", comment_id=v.comment_id, _external=True),
+             "since": when(v.created_at)}
+            for v in _rows(CommentVote, CommentVote.user_id == user_id)]
 
 
 def _notifications(user_id: int) -> list[dict]:
@@ -153,7 +159,8 @@ def export(user: User) -> dict:
         "format": FORMAT, "site": current_app.config["SITE_NAME"],
         "generated_at": when(utcnow()), "account": _account(user),
         "proposals": _proposals(user.id), "comments": _comments(user.id),
-        **_supports_and_follows(user.id), "notifications": _notifications(user.id),
+        **_supports_and_follows(user.id), "helpful_marks": _helpful_marks(user.id),
+        "notifications": _notifications(user.id),
         "reports": _reports(user.id), **_moderation(user.id),
         "official_answers": _official_answers(user.id), "other": _other(user.id),
     }

@@ -15,8 +15,8 @@
   be noise. Open reports on erased texts are settled: nothing is left to review.
   Official answers an admin wrote stay, as the institution's.
 - "anonymise": their proposals and comments stay readable, signed "former participant".
-- Either way: their supports go (the counts drop), their event registrations (their
-  seats go to the people waiting), and so do their follows,
+- Either way: their supports and helpful marks go (the counts drop), their event
+  registrations (their seats go to the people waiting), and so do their follows,
   notifications, reports, appeals and the reports others made about their account;
   every other reference to them (found generically in the metadata) is cleared, or its
   row deleted where the reference cannot be empty.
@@ -33,7 +33,8 @@ from sqlalchemy import delete, or_, select, update
 from forum.accounts import sessions
 from forum.accounts.models import Role, User
 from forum.accounts.service import name_key
-from forum.comments.models import Comment
+from forum.comments import votes
+from forum.comments.models import Comment, CommentVote
 from forum.comments.service import erase_comment
 from forum.db import db, rows_changed, utcnow
 from forum.events import service as events
@@ -51,7 +52,7 @@ UNUSABLE_PASSWORD = "!"
 # Clearing them would claim the forum acted by itself.
 KEPT_LINKS = {("moderation_actions", "moderator_id"), ("appeals", "decided_by_id")}
 # Rows that go with a proposal deleted outright; any other reference keeps it as a tombstone.
-PARTS_OF_A_PROPOSAL = {"supports", "follows", "notifications", "comments"}
+PARTS_OF_A_PROPOSAL = {"supports", "follows", "notifications", "comments", "comment_votes"}
 
 
 class DeletionMode(StrEnum):
@@ -68,6 +69,7 @@ def delete_account(user: User, mode: str = DeletionMode.ERASE) -> None:
     if mode == DeletionMode.ERASE:
         _erase_texts(user.id, now)
     _withdraw_supports(user.id, verified=user.verified_at is not None)
+    votes.withdraw_all(user.id)
     events.forget_person(user.id)  # their seats go to the people waiting
     db.session.execute(delete(Report).where(Report.item_type == ItemKind.ACCOUNT,
                                             Report.item_id == user.id))
@@ -121,7 +123,7 @@ def _remove_proposals(proposals: list[Proposal]) -> None:
     for kind, item_ids in ((ItemKind.PROPOSAL, ids), (ItemKind.COMMENT, comment_ids)):
         db.session.execute(delete(Report).where(Report.item_type == kind,
                                                 Report.item_id.in_(item_ids)))
-    for model in (Support, Follow, Notification, Comment):
+    for model in (Support, Follow, Notification, CommentVote, Comment):
         db.session.execute(delete(model).where(model.proposal_id.in_(ids))
                            .execution_options(synchronize_session=False))
     db.session.execute(delete(Proposal).where(Proposal.id.in_(ids))
