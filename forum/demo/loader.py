@@ -12,7 +12,7 @@ from forum.accounts.models import Role, User
 from forum.accounts.passwords import hash_password
 from forum.accounts.service import name_key
 from forum.answers.models import Milestone, OfficialAnswer
-from forum.comments.models import Comment, path_segment
+from forum.comments.models import Comment, CommentVote, path_segment
 from forum.content.render import render_markdown
 from forum.db import db, utcnow
 from forum.processes import rules
@@ -28,7 +28,7 @@ class _Loader:
         self.now = utcnow()
         self.counts = {"users": 0, "topics": 0, "proposals": 0, "comments": 0, "supports": 0,
                        "answers": 0, "milestones": 0, "verified residents": 0,
-                       "processes": 0, "phases": 0}
+                       "processes": 0, "phases": 0, "helpful marks": 0}
         # Demo accounts get an unusable password unless the operator asks for one.
         self.password_hash = hash_password(password or secrets.token_urlsafe(32))
         self.users: dict[str, User] = {}
@@ -189,8 +189,18 @@ class _Loader:
         if parent is not None:
             parent.reply_count += 1
         self.counts["comments"] += 1
+        self.helpful(comment, entry.get("helpful", []))
         for index, reply in enumerate(entry.get("replies", [])):
             self.comment(proposal, reply, comment, salt * 31 + index + 1)
+
+    def helpful(self, comment: Comment, names: list[str]) -> None:
+        """Mark a new comment helpful for the people named, an hour apart after it."""
+        for hours, name in enumerate(dict.fromkeys(names), start=1):
+            when = min(comment.created_at + timedelta(hours=hours), self.now)
+            db.session.add(CommentVote(comment_id=comment.id, user_id=self.users[name].id,
+                                       proposal_id=comment.proposal_id, created_at=when))
+            comment.helpful_count += 1
+            self.counts["helpful marks"] += 1
 
 
 def load_demo(password: str | None = None, content: Path = CONTENT) -> dict[str, int]:
