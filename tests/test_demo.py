@@ -165,3 +165,16 @@ def test_the_demo_runs_one_open_process_and_one_in_its_answer_phase(runner):
     assert [a for a in Action if rules.is_open(budget, a)] == [Action.ANSWER]
     assert {p.language for p in demo.values()} == {"en", "ca"}
     assert processes.topics_of(budget) and processes.topics_of(climate)
+
+
+def test_the_demo_has_events_with_minutes_in_several_languages(runner):
+    from forum.events.models import Event, EventRegistration
+
+    assert runner.invoke(args=["forum", "demo"]).exit_code == 0
+    assert runner.invoke(args=["forum", "demo"]).exit_code == 0  # loaded once
+    events = list(db.session.scalars(select(Event)))
+    assert len(events) == 3
+    with_minutes = [e for e in events if e.minutes_published_at]
+    assert len({e.language for e in with_minutes}) == 2
+    assert {e.kind for e in events} == {"in_person", "online"}
+    assert db.session.scalar(select(func.count(EventRegistration.id))) >= 1

@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from forum.accounts.models import Role, User
@@ -28,7 +29,7 @@ class _Loader:
         self.now = utcnow()
         self.counts = {"users": 0, "topics": 0, "proposals": 0, "comments": 0, "supports": 0,
                        "answers": 0, "milestones": 0, "verified residents": 0,
-                       "processes": 0, "phases": 0, "helpful marks": 0}
+                       "processes": 0, "phases": 0, "events": 0, "helpful marks": 0}
         # Demo accounts get an unusable password unless the operator asks for one.
         self.password_hash = hash_password(password or secrets.token_urlsafe(32))
         self.users: dict[str, User] = {}
@@ -51,6 +52,8 @@ class _Loader:
         db.session.commit()
         for entry in self.data.get("processes", []):
             self.process(entry)
+        for entry in self.data.get("events", []):
+            self.event(entry)
         self.residents(self.data.get("residents"))
         self.thresholds()
         return {name: count for name, count in self.counts.items() if count}
@@ -140,6 +143,33 @@ class _Loader:
                                   for action in ("proposals", "comments", "supports",
                                                  "answers")})
             self.counts["phases"] += 1
+
+    def event(self, entry) -> None:
+        """Create an event dated around today, with its registrations and minutes, once."""
+        from forum.events import service as events
+        from forum.events.models import Event
+
+        if db.session.scalar(select(Event.id).where(Event.title == entry["title"])):
+            return
+        process = processes.find_process(entry["process"])
+        titles = {p.title: p.id for p in db.session.scalars(
+            select(Proposal).where(Proposal.title.in_(entry["proposals"])))}
+        starts = datetime.combine(rules.today() + timedelta(days=entry["days_from_now"]),
+                                  datetime.min.time()).replace(hour=entry["hour"])
+        event = events.create_event(self.institution, process, events.EventDraft(
+            title=entry["title"], description=entry["description"], language=entry["language"],
+            kind=entry["kind"], starts_local=starts,
+            ends_local=starts + timedelta(hours=entry["hours"]),
+            timezone=current_app.config["DEFAULT_TIMEZONE"], capacity=entry["capacity"],
+            address=entry.get("address", ""), online_url=entry.get("online_url", ""),
+            proposal_ids=tuple(titles[t] for t in entry["proposals"])))
+        self.counts["events"] += 1
+        if entry.get("minutes"):  # written in the event's language, like its other texts
+            events.publish_minutes(event, entry["minutes"]["text"],
+                                   [titles[t] for t in entry.get("discussed", [])],
+                                   self.institution)
+        for name in entry.get("attendees", []):
+            events.register(self.users[name], event)
 
     def thresholds(self) -> None:
         """Give topics their support thresholds, and date each proposal past one as if it
