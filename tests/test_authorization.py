@@ -109,6 +109,10 @@ EXPECTED = {
                       "POST": only("author", "/proposals/{proposal}?page=1#c{comment}")},
     "comments.delete": {"GET": anyone(405),
                         "POST": only("author", "/proposals/{proposal}?page=1#c{comment}")},
+    # Everyone logged in is sent back to the comment: a vote, or (the author's own comment)
+    # the reason it was refused.
+    "comments.helpful": {"GET": anyone(405),
+                         "POST": members("/proposals/{proposal}?page=1#c{comment}")},
     "machine_translation.overview": {"GET": only("admin", 200), "POST": anyone(405)},
     "machine_translation.retry": {"GET": anyone(405),
                                   "POST": only("admin", "/admin/translation")},

@@ -34,6 +34,7 @@ LIMITED = [
     ("residents.verify", "RATELIMIT_VERIFY", "citizen"),
     ("events.register", "RATELIMIT_EVENT", "citizen"),
     ("events.unregister", "RATELIMIT_EVENT", "citizen"),
+    ("comments.helpful", "RATELIMIT_VOTE", "citizen"),
 ]
 TOO_MANY = "Too many attempts in a short time"
 

@@ -56,7 +56,6 @@ class Viewer:
         # Marking helpful follows votes.refusal; the service checks it again on the POST.
         self.can_vote = (can_write(user) and is_open_for_discussion(proposal)
                          and not votes.needs_verification(user))
-        self.must_verify = can_write(user) and votes.needs_verification(user)
 
     @cached_property
     def voted(self) -> set[int]:

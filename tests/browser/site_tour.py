@@ -12,6 +12,7 @@ from flask import url_for
 
 import factories as make
 from forum.comments import service as comments
+from forum.comments import votes
 from forum.db import db
 from forum.recovery import tokens
 from forum.residents.service import create_batch
@@ -21,6 +22,10 @@ NOT_PAGES = ("static", "languages.choose", "api.", "health.", "feeds.", "privacy
              "privacy.security_txt", "accountability.export", "events.calendar",
              "events.process_calendar")
 ROLES = ("anonymous", "citizen", "moderator", "admin")
+# Other layouts of a page type, visited too: {label: (endpoint, query with {values})}.
+LAYOUTS = {"proposals.show (most helpful)": ("proposals.show", "order=best"),
+           "proposals.show (for and against)": ("proposals.show",
+                                                "order=sides&open={open_comment}")}
 
 
 @dataclass
@@ -42,12 +47,14 @@ def build_world() -> World:
     people = {"citizen": author, "moderator": make.user("Mod", role="moderator"),
               "admin": make.user("Council", role="admin")}
     comments.post_comment(people["citizen"], proposal, "A second thought.", "en")
+    votes.vote(people["admin"], first)  # the admin sees a count and the undo button
     values = {"proposal_id": proposal.id, "comment_id": reply.id, "user_id": author.id,
               "topic_id": topic.id, "slug": topic.slug, "anything": "nowhere",
               # A valid reset link (its form is toured); as a confirmation link it is not
               # one, so the tour also sees the page of a link that does not work.
               "token": tokens.issue(author, tokens.RESET, 3600),
-              "batch_id": create_batch(4, "Letter to households", "Riverside")[0].id}
+              "batch_id": create_batch(4, "Letter to households", "Riverside")[0].id,
+              "open_comment": first.id}
     values.update(_optional_items(proposal, people))
     values.update(_event(topic, proposal, people))
     db.session.commit()
@@ -92,6 +99,8 @@ def page_addresses(app, values: dict) -> dict[str, str]:
             assert not missing, f"the tour cannot fill {missing} for {rule.endpoint}"
             addresses[rule.endpoint] = url_for(rule.endpoint,
                                                **{k: values[k] for k in rule.arguments})
+    for label, (endpoint, query) in LAYOUTS.items():
+        addresses[label] = f"{addresses[endpoint]}?{query.format(**values)}"
     return addresses
 
 
