@@ -1,7 +1,7 @@
 """Queue translations for content that lacks them (a language was added, say)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from forum.db import db, utcnow
 from forum.machine_translation.models import JobState, TranslationJob
@@ -16,7 +16,9 @@ def owed_items(languages: list[str],
     owed: list[tuple[str, int, str, str]] = []
     for kind in TYPES.values():
         model = kind.model
-        query = select(model.id, model.language)
+        # Items with no text at all (the untitled process an upgrade made) owe nothing.
+        worded = [getattr(model, f.attribute) != "" for f in kind.fields]
+        query = select(model.id, model.language).where(or_(*worded))
         if hasattr(model, "deleted_at"):
             query = query.where(model.deleted_at.is_(None))
         for item_id, language in db.session.execute(query.order_by(model.id)):
