@@ -151,7 +151,7 @@ class _Loader:
 
         if db.session.scalar(select(Event.id).where(Event.title == entry["title"])):
             return
-        process = processes.find_process(entry["process"])
+        process = processes.process_or_404(entry["process"])
         titles = {p.title: p.id for p in db.session.scalars(
             select(Proposal).where(Proposal.title.in_(entry["proposals"])))}
         starts = datetime.combine(rules.today() + timedelta(days=entry["days_from_now"]),
