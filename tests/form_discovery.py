@@ -95,12 +95,23 @@ def build_world(app) -> dict:
               "filename": "style.css", "name": "proposals", "anything": "nowhere",
               "token": reset, "batch_id": create_batch(3, "Town hall desk")[0].id,
               "process_id": process.id, "phase_id": process.phases[0].id,
-              "event_id": event.id}
+              "event_id": event.id, "term_id": _glossary_term()}
     variants = [{"proposal_id": hidden.id, "comment_id": hidden_comment.id,
                  "event_id": past.id},
                 {"proposal_id": answered.id, "user_id": citizen.id, "token": confirm}]
     return {"values": values, "variants": variants,
             "people": {"author": author, "admin": admin, "suspended": suspended}}
+
+
+def _glossary_term() -> int:
+    """Return the id of a fixed term of the translation glossary (its form has every field)."""
+    from flask import current_app
+
+    from forum.machine_translation.glossary import FIXED
+    from forum.machine_translation.glossary_terms import TermInput, create_term
+
+    renderings = {code: f"Council ({code})" for code in current_app.config["LANGUAGES"]}
+    return create_term(TermInput("Town Council", None, FIXED, renderings=renderings), None)[0].id
 
 
 def _events(process, proposal, author) -> tuple:

@@ -116,6 +116,11 @@ EXPECTED = {
     "machine_translation.overview": {"GET": only("admin", 200), "POST": anyone(405)},
     "machine_translation.retry": {"GET": anyone(405),
                                   "POST": only("admin", "/admin/translation")},
+    "machine_translation.glossary": {"GET": only("admin", 200), "POST": only("admin", 422)},
+    "machine_translation.edit_glossary_term": {"GET": only("admin", 200),
+                                               "POST": only("admin", "/admin/glossary")},
+    "machine_translation.delete_glossary_term": {"GET": anyone(405),
+                                                 "POST": only("admin", "/admin/glossary")},
     "notifications.index": {"GET": members(200), "POST": anyone(405)},
     "notifications.mark_read": {"GET": anyone(405), "POST": members("/notifications")},
     "notifications.follow": {"GET": anyone(405), "POST": members("/proposals/{proposal}")},
@@ -195,8 +200,16 @@ def world(app):
               "anything": "nowhere", "milestone_id": milestone.id, "name": "proposals",
               "token": reset_token(author), "batch_id": batch_id(),
               "process_id": process.id, "phase_id": process.phases[0].id,
-              "event_id": event.id}
+              "event_id": event.id, "term_id": glossary_term_id()}
     return people, ids, values
+
+
+def glossary_term_id() -> int:
+    """Return the id of a term of the translation glossary."""
+    from forum.machine_translation.glossary import KEEP
+    from forum.machine_translation.glossary_terms import TermInput, create_term
+
+    return create_term(TermInput("Carrer Major", "ca", KEEP), None)[0].id
 
 
 def batch_id() -> int:
@@ -267,7 +280,7 @@ def test_the_authorisation_matrix(app, world, endpoint, method):
 def id_routes(app):
     return sorted({r.endpoint for r in app.url_map.iter_rules()
                    if r.arguments & {"proposal_id", "comment_id", "user_id", "topic_id", "slug",
-                                     "milestone_id", "event_id"}})
+                                     "milestone_id", "event_id", "term_id"}})
 
 
 @pytest.mark.parametrize("accept", ["text/html", "application/json"])
@@ -275,7 +288,7 @@ def test_unknown_ids_are_404(app, world, accept):
     people, _, values = world
     unknown = {**values, "proposal_id": 4242, "comment_id": 4242, "user_id": 4242,
                "topic_id": 4242, "slug": "no-such-topic", "milestone_id": 4242,
-               "event_id": 4242, "process_id": 4242, "phase_id": 4242}
+               "event_id": 4242, "process_id": 4242, "phase_id": 4242, "term_id": 4242}
     admin = as_person(app, people, "admin")  # allowed everywhere: only the id is wrong
     for endpoint in id_routes(app):
         for method in ("GET", "POST"):

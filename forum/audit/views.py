@@ -33,6 +33,9 @@ ACTION_LABELS = {
     "event_shown": _l("showed a hidden event again"),
     "event_minutes_published": _l("published the minutes of an event"),
     "event_message_sent": _l("sent a message to the people registered for an event"),
+    "glossary_term_added": _l("added a term to the translation glossary"),
+    "glossary_term_changed": _l("changed a term of the translation glossary"),
+    "glossary_term_deleted": _l("deleted a term from the translation glossary"),
 }
 
 # Actions done to one person's account: without one, that account was deleted since.

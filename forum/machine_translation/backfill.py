@@ -59,3 +59,58 @@ def pending_count() -> int:
 
     return db.session.scalar(select(func.count()).select_from(TranslationJob).where(
         TranslationJob.state.in_([JobState.PENDING, JobState.RUNNING]))) or 0
+
+
+def texts_containing(entries, chunk: int = 500):
+    """Yield (kind, id, language) of live texts containing a glossary entry, read in batches.
+
+    Each entry applies to texts in its own language (or any): the same rule the worker uses.
+    """
+    from forum.machine_translation.glossary import contains_term
+
+    for kind in TYPES.values():
+        model = kind.model
+        columns = [getattr(model, f.attribute) for f in kind.fields]
+        query = select(model.id, model.language, *columns)
+        if hasattr(model, "deleted_at"):
+            query = query.where(model.deleted_at.is_(None))
+        prefilter = _prefilter(entries, columns)
+        if prefilter is not None:
+            query = query.where(prefilter)
+        last = 0
+        while rows := db.session.execute(query.where(model.id > last).order_by(model.id)
+                                         .limit(chunk)).all():
+            last = rows[-1][0]
+            for item_id, language, *texts in rows:
+                if any(e.language in (None, language) and
+                       contains_term(text or "", e.term, e.case_sensitive)
+                       for e in entries for text in texts):
+                    yield kind.name, item_id, language
+
+
+def _prefilter(entries, columns):
+    """Narrow the rows read with LIKE, where it is safe (ASCII words: SQLite folds no more)."""
+    words = [max(e.term.split(), key=len) for e in entries]
+    if not words or not all(word.isascii() for word in words):
+        return None
+    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+    return or_(*(column.ilike(f"%{word}%", escape="\\") for column in columns
+                 for word in escaped))
+
+
+def owe_again(texts, languages: list[str]) -> int:
+    """Owe jobs into every other language for (kind, id, language) texts; return how many texts.
+
+    Written in the caller's transaction: the caller commits.
+    """
+    from forum.machine_translation.outbox import upsert_statement
+
+    connection = db.session.connection()
+    count = 0
+    for item_type, item_id, language in texts:
+        targets = [lang for lang in languages if lang != language]
+        if targets:
+            connection.execute(upsert_statement(connection, item_type, item_id, targets,
+                                                source_language=language))
+            count += 1
+    return count

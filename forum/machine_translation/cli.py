@@ -95,17 +95,36 @@ def remove(source: str, target: str) -> None:
 @click.option("--language", "languages", multiple=True, help="Only into these languages.")
 @click.option("--queue-only", is_flag=True, help="Queue the work for running workers; "
               "do not translate in this process.")
-def backfill(everything: bool, languages: tuple[str, ...], queue_only: bool) -> None:
+@click.option("--glossary", "terms", multiple=True, metavar="TERM",
+              help="Re-translate only the texts containing this glossary term (whole words, "
+                   "as the glossary matches it), e.g. after changing it; repeatable.")
+def backfill(everything: bool, languages: tuple[str, ...], queue_only: bool,
+             terms: tuple[str, ...]) -> None:
     """(Re-)translate existing content, e.g. after adding a language."""
     from forum.machine_translation.backfill import owed_items, pending_count, queue_items
 
     targets: list[str] = list(languages) or current_app.config["LANGUAGES"]
-    owed = owed_items(targets, everything)
+    owed = _owed_for_terms(terms, targets) if terms else owed_items(targets, everything)
     with click.progressbar(owed, label="queueing", length=len(owed)) as bar:
         queued = queue_items(bar, targets)
     click.echo(f"{queued} translation jobs queued")
     if not queue_only:
         _translate_with_progress(pending_count())
+
+
+def _owed_for_terms(terms: tuple[str, ...], targets: list[str]):
+    """List the jobs of texts containing `terms`: stored terms by their rules, others as typed."""
+    from forum.machine_translation.backfill import texts_containing
+    from forum.machine_translation.glossary import KEEP, Entry
+    from forum.machine_translation.glossary_terms import load_entries
+
+    wanted = {" ".join(term.split()).casefold() for term in terms}
+    entries = [entry for entry in load_entries() if entry.term.casefold() in wanted]
+    found = {entry.term.casefold() for entry in entries}
+    entries += [Entry(term, None, KEEP) for term in wanted - found]
+    return [(kind, item_id, lang, language)
+            for kind, item_id, language in texts_containing(entries)
+            for lang in targets if lang != language]
 
 
 def _translate_with_progress(total: int) -> None:

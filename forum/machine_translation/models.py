@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.db import Model, utcnow
 from forum.leases import JobState, LeasedJob
 
-__all__ = ["JobState", "Translation", "TranslationJob"]
+__all__ = ["GlossaryTerm", "JobState", "Translation", "TranslationJob"]
 
 
 class Translation(Model):
@@ -65,3 +65,24 @@ class TranslationJob(LeasedJob, Model):
     worker: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     done_at: Mapped[datetime | None]
+
+
+class GlossaryTerm(Model):
+    """A term of the instance glossary, applied by the worker whatever the engine.
+
+    `language` is the source language the term is written in, or None for texts in any
+    language. A "keep" term is never translated; a "fixed" term becomes its rendering in
+    `renderings` (target language code → text). Matching is whole-word and ignores case
+    unless `case_sensitive` is set; see `forum.machine_translation.glossary`.
+    """
+
+    __tablename__ = "glossary_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(8))  # "keep" or "fixed"
+    case_sensitive: Mapped[bool] = mapped_column(default=False)
+    renderings: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

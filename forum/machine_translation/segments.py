@@ -2,9 +2,10 @@
 
 A markdown text is translated block by block: each paragraph, heading, list item or table
 cell is one segment. Inside a segment, everything that is not prose — code spans, URLs,
-link targets, @mentions, emphasis markers, line breaks — is replaced by a placeholder the
-engines carry through untouched, then put back. Code blocks are never sent at all. The
-translated markdown is then rendered and sanitised like any original.
+link targets, @mentions, emphasis markers, line breaks, and the instance glossary's terms —
+is replaced by a placeholder the engines carry through untouched, then put back (a glossary
+term as written, or as its fixed rendering for the target language). Code blocks are never
+sent at all. The translated markdown is then rendered and sanitised like any original.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 from forum.content.render import markdown_parser
 from forum.machine_translation.engines.base import PLACEHOLDER_RE, placeholder
+from forum.machine_translation.glossary import NO_RULES, Rules
 
 MENTION_RE = re.compile(r"(?<![\w@])@\w[\w.\-]*\w|(?<![\w@])@\w")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>]+[^\s<>.,;:!?)\]'\"]")
@@ -38,15 +40,26 @@ class Segment:
 class _Builder:
     """Accumulate prose and protected pieces, merging neighbouring protected pieces."""
 
-    def __init__(self) -> None:
+    def __init__(self, glossary: Rules = NO_RULES, markdown: bool = False) -> None:
         self.parts: list[tuple[bool, str]] = []
+        self.glossary = glossary
+        self.markdown = markdown
 
     def prose(self, text: str) -> None:
         for index, piece in enumerate(MENTION_RE.split(text)):
             if index:
                 self.protect(MENTION_RE.findall(text)[index - 1])
             if piece:
+                self._glossary_prose(piece)
+
+    def _glossary_prose(self, text: str) -> None:
+        for piece, replacement in self.glossary.split(text):
+            if replacement is None:
                 self.parts.append((False, piece))
+            else:
+                # Put back into markdown, a term must stay text, not become syntax.
+                self.protect(_MARKDOWN_SPECIAL.sub(r"\\\1", replacement) if self.markdown
+                             else replacement)
 
     def protect(self, raw: str) -> None:
         if self.parts and self.parts[-1][0]:
@@ -66,9 +79,9 @@ class _Builder:
         return Segment("".join(texts), protected)
 
 
-def plain_segment(text: str) -> Segment:
-    """Make one segment of a plain text (a title), protecting URLs and @mentions."""
-    builder = _Builder()
+def plain_segment(text: str, glossary: Rules = NO_RULES) -> Segment:
+    """Make one segment of a plain text (a title), protecting URLs, @mentions and terms."""
+    builder = _Builder(glossary)
     position = 0
     for match in URL_RE.finditer(text):
         builder.prose(text[position:match.start()])
@@ -106,8 +119,8 @@ def _escape_prose(translated: str) -> str:
     return _LINE_START_SPECIAL.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped, count=1)
 
 
-def _inline_segment(children) -> Segment:
-    builder = _Builder()
+def _inline_segment(children, glossary: Rules = NO_RULES) -> Segment:
+    builder = _Builder(glossary, markdown=True)
     link_targets: list[str] = []
     inside_autolink = False
     for token in children:
@@ -170,10 +183,10 @@ class _Block:
 class MarkdownDocument:
     """A markdown text cut into segments, which can be rebuilt from their translations."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, glossary: Rules = NO_RULES):
         self.source = source
         self.blocks = [_Block(token.map[0], token.content.count("\n") + 1, token.content,
-                              _inline_segment(token.children or []))
+                              _inline_segment(token.children or [], glossary))
                        for token in markdown_parser().parse(source)
                        if token.type == "inline" and token.map and token.content.strip()]
 
@@ -206,9 +219,9 @@ class MarkdownDocument:
 class PlainDocument:
     """A one-line plain text (a title, a name) as a single segment."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, glossary: Rules = NO_RULES):
         self.source = source
-        self.segment = plain_segment(" ".join(source.split()))
+        self.segment = plain_segment(" ".join(source.split()), glossary)
 
     @property
     def segments(self) -> list[Segment]:
@@ -222,6 +235,8 @@ class PlainDocument:
         return " ".join(restore(text, self.segment).split())
 
 
-def document(source: str, markdown: bool) -> MarkdownDocument | PlainDocument:
-    """Cut a field's source text into segments according to its format."""
-    return MarkdownDocument(source) if markdown else PlainDocument(source)
+def document(source: str, markdown: bool,
+             glossary: Rules = NO_RULES) -> MarkdownDocument | PlainDocument:
+    """Cut a field's source text into segments according to its format and the glossary."""
+    return (MarkdownDocument(source, glossary) if markdown
+            else PlainDocument(source, glossary))

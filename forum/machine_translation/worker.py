@@ -17,6 +17,8 @@ from forum.content.render import render_markdown
 from forum.db import db, is_postgresql
 from forum.machine_translation import queue
 from forum.machine_translation.engines.base import EngineError
+from forum.machine_translation.glossary import Rules
+from forum.machine_translation.glossary_terms import load_entries
 from forum.machine_translation.models import Translation, TranslationJob
 from forum.machine_translation.segments import MarkdownDocument, PlainDocument, document
 from forum.machine_translation.translatable import (
@@ -145,6 +147,9 @@ class Worker:
     def _units(self, jobs):
         items = _load_items(jobs)
         units, finished = [], []
+        # Read once per batch: a term changed since applies from the next batch on.
+        entries = load_entries()
+        rules = {}  # one set of rules per language pair
         for job in jobs:
             item = items.get((job.item_type, job.item_id))
             if item is None or not needs_translation(item) or item.language == job.language:
@@ -152,10 +157,13 @@ class Worker:
                 continue
             proposal_id = (search_index.proposal_of(job.item_type, item)
                            if search_index.is_searched(job.item_type) else None)
+            pair = (item.language, job.language)
+            glossary = rules.get(pair) or rules.setdefault(pair, Rules(entries, *pair))
             for name, (text_field, text) in sources(item).items():
                 units.append(_Unit(job.id, job.attempts, job.item_type, job.item_id,
                                    proposal_id, item.language, job.language, name,
-                                   text_field.markdown, document(text, text_field.markdown),
+                                   text_field.markdown,
+                                   document(text, text_field.markdown, glossary),
                                    source_hash(item.language, text)))
         return units, finished
 

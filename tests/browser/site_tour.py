@@ -54,11 +54,19 @@ def build_world() -> World:
               # one, so the tour also sees the page of a link that does not work.
               "token": tokens.issue(author, tokens.RESET, 3600),
               "batch_id": create_batch(4, "Letter to households", "Riverside")[0].id,
-              "open_comment": first.id}
+              "open_comment": first.id, "term_id": _glossary_term()}
     values.update(_optional_items(proposal, people))
     values.update(_event(topic, proposal, people))
     db.session.commit()
     return World(people, values)
+
+
+def _glossary_term() -> int:
+    """Return the id of a term of the translation glossary, kept as written in Catalan."""
+    from forum.machine_translation.glossary import KEEP
+    from forum.machine_translation.glossary_terms import TermInput, create_term
+
+    return create_term(TermInput("avinguda del riu", "ca", KEEP), None)[0].id
 
 
 def _optional_items(proposal, people) -> dict:
