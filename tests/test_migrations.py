@@ -14,6 +14,13 @@ from forum.db import db, schema_object_in_models
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
+def fresh_settings(settings, database, tmp_path) -> dict:
+    """Settings of a database a test may take down to nothing: PostgreSQL's own, or a file."""
+    if database.is_postgresql:
+        return settings  # its own database for this test process, emptied afterwards
+    return {**settings, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
+
+
 def test_the_migrated_schema_is_the_models_schema(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={
@@ -23,11 +30,7 @@ def test_the_migrated_schema_is_the_models_schema(app):
 
 
 def test_migrations_go_down_to_nothing_and_up_again(settings, database, tmp_path):
-    if database.is_postgresql:
-        fresh = settings  # its own database for this test process, emptied afterwards
-    else:
-        fresh = {**settings, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
-    app = create_app(fresh)
+    app = create_app(fresh_settings(settings, database, tmp_path))
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         tables = set(inspect(db.engine).get_table_names())
@@ -41,11 +44,7 @@ def test_migrations_go_down_to_nothing_and_up_again(settings, database, tmp_path
 def test_jobs_queued_before_the_pair_hint_get_their_items_language(settings, database, tmp_path):
     from sqlalchemy import text
 
-    if database.is_postgresql:
-        fresh = settings
-    else:
-        fresh = {**settings, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
-    app = create_app(fresh)
+    app = create_app(fresh_settings(settings, database, tmp_path))
     with app.app_context():
         downgrade(directory=MIGRATIONS, revision="base")  # PostgreSQL's is at the head
         upgrade(directory=MIGRATIONS, revision="012a183bff64")
@@ -72,11 +71,7 @@ def test_jobs_queued_before_the_pair_hint_get_their_items_language(settings, dat
 def test_existing_topics_go_into_one_always_open_process(settings, database, tmp_path):
     from sqlalchemy import text
 
-    if database.is_postgresql:
-        fresh = settings
-    else:
-        fresh = {**settings, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
-    app = create_app(fresh)
+    app = create_app(fresh_settings(settings, database, tmp_path))
     with app.app_context():
         downgrade(directory=MIGRATIONS, revision="base")  # PostgreSQL's is at the head
         upgrade(directory=MIGRATIONS, revision="666df323fc1c")

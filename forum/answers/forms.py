@@ -13,11 +13,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms.validators import DataRequired, Length
 
 from forum.answers.models import ANSWER_STATES
 from forum.proposals.labels import STATE_LABELS
-from forum.web.forms import Form, language_choices
+from forum.web.forms import Form, SaysWhatIsWrong, language_choices
 
 
 class AnswerForm(Form):
@@ -42,23 +42,11 @@ class AnswerForm(Form):
                                        config["PROPOSAL_BODY_MAX_LENGTH"])]
 
 
-class DayField(DateField):
+class DayField(SaysWhatIsWrong, DateField):
     """A required date input that says plainly what is wrong: missing, or not a date."""
 
-    def process_formdata(self, valuelist):
-        if not valuelist or not " ".join(valuelist).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Write the date as year-month-day, e.g. 2026-03-31.")) from None
-
-    def pre_validate(self, form):
-        # Not DataRequired: it would replace "not a date" with "missing"; and not
-        # InputRequired: an edit form filled from the milestone has a date but no input.
-        if self.data is None and not self.process_errors:
-            raise StopValidation(_l("Give a date."))
+    missing = _l("Give a date.")
+    malformed = _l("Write the date as year-month-day, e.g. 2026-03-31.")
 
 
 class MilestoneForm(Form):

@@ -17,35 +17,25 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Optional, StopValidation
+from wtforms.validators import DataRequired, Optional
 
 from forum.events.models import EventKind
 from forum.events.rules import zone_names
-from forum.web.forms import Form, language_choices
+from forum.web.forms import Form, SaysWhatIsWrong, language_choices
 
 KIND_LABELS = {EventKind.IN_PERSON: _l("In person"), EventKind.ONLINE: _l("Online")}
 
 
-class MomentField(DateTimeLocalField):
+class MomentField(SaysWhatIsWrong, DateTimeLocalField):
     """A required local date and time that says plainly what is wrong: missing, or not one."""
+
+    missing = _l("Give a date and a time.")
+    malformed = _l("Write the date and time as year-month-day hours:minutes, "
+                   "e.g. 2026-03-31 18:30.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S",
                                         "%Y-%m-%d %H:%M"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not " ".join(valuelist).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("Write the date and time as year-month-day hours:minutes, "
-                                "e.g. 2026-03-31 18:30.")) from None
-
-    def pre_validate(self, form):
-        if self.data is None and not self.process_errors:
-            raise StopValidation(_l("Give a date and a time."))
 
 
 class ProposalNumbersField(StringField):

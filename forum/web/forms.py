@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
 
 from forum.i18n import native_language_name
 
@@ -34,3 +35,28 @@ def language_choices() -> list[SelectChoice]:
     """List the instance's content languages, each named in itself."""
     return [SelectChoice(code, native_language_name(code))
             for code in current_app.config["LANGUAGES"]]
+
+
+class SaysWhatIsWrong:
+    """Mixed into a required date or time field: it says plainly whether the input is missing
+    (`missing`) or not a date (`malformed`).
+
+    Not DataRequired: it would replace "not a date" with "missing"; and not InputRequired:
+    an edit form filled from its row has a value but no input.
+    """
+
+    missing: str
+    malformed: str
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not " ".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.malformed) from None
+
+    def pre_validate(self, form):
+        if self.data is None and not self.process_errors:
+            raise StopValidation(self.missing)
