@@ -397,3 +397,13 @@ def test_the_new_proposal_form_marks_topics_closed_to_proposals(client):
     log_in(client, make.user("Eager"))
     options = [o.text for o in main(client.get("/proposals/new")).find_all("option")]
     assert "Closed topic (not taking proposals now)" in options and "Open topic" in options
+
+
+def test_the_new_proposal_form_costs_the_same_whatever_the_number_of_processes(client, queries):
+    log_in(client, make.user("Eager"))
+    in_phase({"comments": True})
+    few = _statements(client, queries, "/proposals/new")
+    for number in range(4):
+        make.process(f"Another {number}", topics=[make.topic()],
+                     phases=[(days(-1), days(3), OPEN_ALL)])
+    assert _statements(client, queries, "/proposals/new") == few
